@@ -1,0 +1,652 @@
+//! NMEA 0183 framing of AIS: `!xxVDM`/`!xxVDO` sentences, IEC 61162-450 /
+//! NMEA 4 tag blocks, and the receiver decorations real logs carry (`$PGHP`
+//! timestamp sentences, leading epoch or ISO timestamps, trailing USCG metadata).
+//!
+//! [`parse_line`] never panics and never allocates; every rejection names the
+//! byte offset where the line stopped making sense.
+
+use crate::time::{civil_to_unix_ms, parse_iso_ms};
+
+/// State of a sentence's `*hh` checksum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// Present and correct.
+    Valid,
+    /// No `*hh` field.
+    Missing,
+    /// Present but wrong.
+    Mismatch {
+        /// Checksum computed over the sentence.
+        computed: u8,
+        /// Checksum found in the sentence.
+        found: u8,
+    },
+}
+
+/// One `!xxVDM` or `!xxVDO` sentence, borrowing from the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence<'a> {
+    /// Talker ID, e.g. `AI`, `AB`, `BS`, `SA`.
+    pub talker: [u8; 2],
+    /// True for VDO (own ship), false for VDM.
+    pub own_ship: bool,
+    /// Number of sentences in the message (1-9).
+    pub fragment_count: u8,
+    /// This sentence's number (1-based).
+    pub fragment_number: u8,
+    /// Sequential message identifier that links fragments (0-9), if given.
+    pub sequence_id: Option<u8>,
+    /// Radio channel (`A`, `B`, `1`, `2`, ...), if given.
+    pub channel: Option<u8>,
+    /// Armoured payload characters.
+    pub payload: &'a [u8],
+    /// Fill bits, if the field holds a digit 0-5.
+    pub fill_bits: Option<u8>,
+    /// Checksum state.
+    pub checksum: Checksum,
+}
+
+/// Tag-block grouping of a multi-sentence message (`g:1-2-1234`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagGroup {
+    /// This sentence's number in the group.
+    pub number: u8,
+    /// Sentences in the group.
+    pub count: u8,
+    /// Group identifier.
+    pub id: u32,
+}
+
+/// NMEA 4 / IEC 61162-450 tag block fields (all tag blocks of a line merged).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TagBlock<'a> {
+    /// `c:` receiver time, milliseconds since the Unix epoch.
+    pub time_ms: Option<i64>,
+    /// `s:` source (station) identifier.
+    pub source: Option<&'a [u8]>,
+    /// `g:` sentence grouping.
+    pub group: Option<TagGroup>,
+    /// `n:` line count.
+    pub line_count: Option<u32>,
+    /// `d:` destination identifier.
+    pub destination: Option<&'a [u8]>,
+    /// `t:` free text.
+    pub text: Option<&'a [u8]>,
+    /// `r:` relative time.
+    pub relative_time: Option<i64>,
+    /// False if a tag block's checksum was wrong or missing, or it was malformed.
+    pub valid: bool,
+    /// True if the line had at least one tag block.
+    pub present: bool,
+}
+
+/// Receiver metadata appended after the checksum (USCG NAIS format:
+/// `,d-109,S2105,t050056.00,T56.13,r003669946,1325394060,1325394001`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Trailer<'a> {
+    /// `r...` or `b...` receiving station.
+    pub station: Option<&'a [u8]>,
+    /// First integer field, read as Unix seconds.
+    pub time_ms: Option<i64>,
+}
+
+/// What one input line holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// An AIS sentence with its decorations.
+    Ais {
+        /// Time from a leading timestamp before the sentence, ms since the epoch.
+        prefix_time_ms: Option<i64>,
+        /// Tag block(s).
+        tag: TagBlock<'a>,
+        /// The sentence.
+        sentence: Sentence<'a>,
+        /// Trailing receiver metadata.
+        trailer: Trailer<'a>,
+    },
+    /// A Danish Maritime Authority `$PGHP` timestamp for the next sentence.
+    Pghp {
+        /// Time, ms since the epoch.
+        time_ms: i64,
+    },
+    /// Any other NMEA sentence (GPS, other AIS sentence formatters) or text: not AIS data.
+    Other,
+    /// Empty line or comment.
+    Blank,
+}
+
+/// Why a line is not a usable AIS sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameErrorKind {
+    /// The sentence does not have the seven comma-separated VDM/VDO fields.
+    FieldCount,
+    /// The fragment count or number is missing, out of range or inconsistent.
+    FragmentNumbers,
+    /// The sequential message ID is not a digit.
+    SequenceId,
+    /// The checksum is not two hexadecimal digits.
+    ChecksumSyntax,
+    /// A tag block is not closed by a backslash.
+    UnterminatedTagBlock,
+}
+
+/// A framing error and the byte offset in the line where it was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameError {
+    /// What is wrong.
+    pub kind: FrameErrorKind,
+    /// Byte offset in the line.
+    pub offset: usize,
+}
+
+impl core::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let what = match self.kind {
+            FrameErrorKind::FieldCount => {
+                "expected 7 comma-separated fields (!xxVDM,count,number,seq,channel,payload,fill)"
+            }
+            FrameErrorKind::FragmentNumbers => {
+                "fragment count/number missing, not 1-9, or number > count"
+            }
+            FrameErrorKind::SequenceId => "sequential message ID is not a digit",
+            FrameErrorKind::ChecksumSyntax => "checksum after '*' is not two hexadecimal digits",
+            FrameErrorKind::UnterminatedTagBlock => "tag block not closed by '\\'",
+        };
+        write!(f, "{what} (at byte {})", self.offset)
+    }
+}
+
+/// XOR of all bytes, eight at a time.
+#[inline]
+pub fn nmea_checksum(body: &[u8]) -> u8 {
+    let mut chunks = body.chunks_exact(8);
+    let mut acc = 0u64;
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        acc ^= u64::from_le_bytes(w);
+    }
+    let mut x = 0u8;
+    for &b in chunks.remainder() {
+        x ^= b;
+    }
+    let a = acc.to_le_bytes();
+    x ^ a[0] ^ a[1] ^ a[2] ^ a[3] ^ a[4] ^ a[5] ^ a[6] ^ a[7]
+}
+
+#[inline]
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Parses an unsigned decimal integer that fits in u64.
+pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut v = 0u64;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (b - b'0') as u64;
+    }
+    Some(v)
+}
+
+/// Reads an epoch time given in seconds (optionally with a fraction) or milliseconds.
+fn parse_epoch_ms(s: &[u8]) -> Option<i64> {
+    let (int, frac) = match s.iter().position(|&b| b == b'.') {
+        Some(p) => (&s[..p], &s[p + 1..]),
+        None => (s, &s[s.len()..]),
+    };
+    let v = parse_u64(int)?;
+    let mut ms = if int.len() >= 13 && frac.is_empty() {
+        i64::try_from(v).ok()?
+    } else if (9..=11).contains(&int.len()) {
+        i64::try_from(v).ok()?.checked_mul(1000)?
+    } else {
+        return None;
+    };
+    if !frac.is_empty() {
+        if !frac.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut f = 0i64;
+        for k in 0..3 {
+            f = f * 10 + frac.get(k).map_or(0, |d| (d - b'0') as i64);
+        }
+        ms += f;
+    }
+    Some(ms)
+}
+
+/// Parses one line (without requiring its line terminator).
+pub fn parse_line(line: &[u8]) -> Result<Line<'_>, FrameError> {
+    // Trim trailing whitespace and line terminators.
+    let mut end = line.len();
+    while end > 0 && matches!(line[end - 1], b'\r' | b'\n' | b' ' | b'\t' | 0) {
+        end -= 1;
+    }
+    let line = &line[..end];
+    let mut start = 0;
+    while start < line.len() && matches!(line[start], b' ' | b'\t') {
+        start += 1;
+    }
+    if start == line.len() || line[start] == b'#' {
+        return Ok(Line::Blank);
+    }
+    // Locate the first structural character; what precedes it is a receiver prefix.
+    let Some(first) = line[start..]
+        .iter()
+        .position(|&b| matches!(b, b'!' | b'\\' | b'$'))
+    else {
+        return Ok(Line::Other);
+    };
+    let first = start + first;
+    let prefix_time_ms = if first > start {
+        parse_prefix_time(&line[start..first])
+    } else {
+        None
+    };
+
+    let mut pos = first;
+    let mut tag = TagBlock::default();
+    while pos < line.len() && line[pos] == b'\\' {
+        let Some(close) = line[pos + 1..].iter().position(|&b| b == b'\\') else {
+            return Err(FrameError {
+                kind: FrameErrorKind::UnterminatedTagBlock,
+                offset: pos,
+            });
+        };
+        parse_tag_block(&line[pos + 1..pos + 1 + close], &mut tag);
+        pos += close + 2;
+    }
+    if pos >= line.len() {
+        return Ok(Line::Other);
+    }
+    let lead = line[pos];
+    if lead != b'!' && lead != b'$' {
+        return Ok(Line::Other);
+    }
+    let rest = &line[pos..];
+    if rest.len() >= 6 && &rest[1..6] == b"PGHP," {
+        return Ok(parse_pghp(rest).map_or(Line::Other, |time_ms| Line::Pghp { time_ms }));
+    }
+    if rest.len() < 7 || rest[6] != b',' || !matches!(&rest[3..6], b"VDM" | b"VDO") {
+        return Ok(Line::Other);
+    }
+    let (sentence, trailer) = parse_sentence(rest).map_err(|mut e| {
+        e.offset += pos;
+        e
+    })?;
+    Ok(Line::Ais {
+        prefix_time_ms,
+        tag,
+        sentence,
+        trailer,
+    })
+}
+
+fn parse_prefix_time(p: &[u8]) -> Option<i64> {
+    // Drop separators between the timestamp and the sentence.
+    let mut e = p.len();
+    while e > 0 && matches!(p[e - 1], b' ' | b'\t' | b',' | b';' | b':' | b'|') {
+        e -= 1;
+    }
+    let p = &p[..e];
+    parse_epoch_ms(p).or_else(|| core::str::from_utf8(p).ok().and_then(parse_iso_ms))
+}
+
+fn parse_tag_block<'a>(block: &'a [u8], tag: &mut TagBlock<'a>) {
+    let first_block = !tag.present;
+    tag.present = true;
+    if first_block {
+        tag.valid = true;
+    }
+    let (content, ok) = match block.iter().rposition(|&b| b == b'*') {
+        Some(star) => {
+            let cs = &block[star + 1..];
+            let ok = cs.len() == 2
+                && match (hex_val(cs[0]), hex_val(cs[1])) {
+                    (Some(h), Some(l)) => (h << 4 | l) == nmea_checksum(&block[..star]),
+                    _ => false,
+                };
+            (&block[..star], ok)
+        }
+        None => (block, false),
+    };
+    if !ok {
+        tag.valid = false;
+    }
+    for field in content.split(|&b| b == b',') {
+        if field.len() < 2 {
+            continue;
+        }
+        let Some(colon) = field.iter().position(|&b| b == b':') else {
+            tag.valid = false;
+            continue;
+        };
+        let (key, value) = (&field[..colon], &field[colon + 1..]);
+        match key {
+            b"c" => tag.time_ms = parse_epoch_ms(value),
+            b"s" => tag.source = Some(value),
+            b"d" => tag.destination = Some(value),
+            b"t" => tag.text = Some(value),
+            b"n" => tag.line_count = parse_u64(value).and_then(|v| u32::try_from(v).ok()),
+            b"r" => tag.relative_time = parse_u64(value).and_then(|v| i64::try_from(v).ok()),
+            b"g" => tag.group = parse_group(value, b'-'),
+            // Old-style grouping "1G2:0125": number, 'G', count, then the id as the value.
+            k if k.len() >= 3 && k.contains(&b'G') => {
+                let g = k.iter().position(|&b| b == b'G').unwrap_or(0);
+                let number = parse_u64(&k[..g]);
+                let count = parse_u64(&k[g + 1..]);
+                let id = parse_u64(value);
+                if let (Some(number), Some(count), Some(id)) = (number, count, id) {
+                    tag.group = make_group(number, count, id);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn make_group(number: u64, count: u64, id: u64) -> Option<TagGroup> {
+    Some(TagGroup {
+        number: u8::try_from(number).ok()?,
+        count: u8::try_from(count).ok()?,
+        id: u32::try_from(id).ok()?,
+    })
+}
+
+fn parse_group(v: &[u8], sep: u8) -> Option<TagGroup> {
+    let mut it = v.split(|&b| b == sep);
+    let number = parse_u64(it.next()?)?;
+    let count = parse_u64(it.next()?)?;
+    let id = parse_u64(it.next()?)?;
+    make_group(number, count, id)
+}
+
+/// `$PGHP,1,<year>,<month>,<day>,<hour>,<minute>,<second>,<ms>,...*hh` (DMA receiver timestamp).
+fn parse_pghp(s: &[u8]) -> Option<i64> {
+    let star = s.iter().rposition(|&b| b == b'*')?;
+    let cs = s.get(star + 1..star + 3)?;
+    let found = hex_val(cs[0])? << 4 | hex_val(cs[1])?;
+    if found != nmea_checksum(&s[1..star]) {
+        return None;
+    }
+    let mut f = s[..star].split(|&b| b == b',');
+    f.next(); // $PGHP
+    if f.next()? != b"1" {
+        return None;
+    }
+    let mut n = [0i64; 7];
+    for v in n.iter_mut() {
+        *v = i64::try_from(parse_u64(f.next()?)?).ok()?;
+    }
+    civil_to_unix_ms(n[0], n[1], n[2], n[3], n[4], n[5], n[6])
+}
+
+fn parse_sentence(s: &[u8]) -> Result<(Sentence<'_>, Trailer<'_>), FrameError> {
+    // `s` starts at '!' (or '$'); the payload alphabet excludes '*', so the
+    // first '*' ends the checksummed body.
+    let star = memchr::memchr(b'*', s);
+    let body_end = star.unwrap_or(s.len());
+    let body = &s[1..body_end];
+    let (checksum, after) = match star {
+        Some(p) => {
+            let (Some(&h), Some(&l)) = (s.get(p + 1), s.get(p + 2)) else {
+                return Err(FrameError {
+                    kind: FrameErrorKind::ChecksumSyntax,
+                    offset: p,
+                });
+            };
+            let (Some(h), Some(l)) = (hex_val(h), hex_val(l)) else {
+                return Err(FrameError {
+                    kind: FrameErrorKind::ChecksumSyntax,
+                    offset: p,
+                });
+            };
+            let found = h << 4 | l;
+            let computed = nmea_checksum(body);
+            let c = if found == computed {
+                Checksum::Valid
+            } else {
+                Checksum::Mismatch { computed, found }
+            };
+            (c, &s[p + 3..])
+        }
+        None => (Checksum::Missing, &s[s.len()..]),
+    };
+
+    // body = "AIVDM,count,number,seq,channel,payload,fill". The four short
+    // header fields are walked; the payload runs to the last comma.
+    let field_err = |at: usize| FrameError {
+        kind: FrameErrorKind::FieldCount,
+        offset: 1 + at,
+    };
+    let mut starts = [0usize; 5];
+    let mut ends = [0usize; 5];
+    let mut i = 6; // just after "AIVDM,"
+    for k in 0..4 {
+        starts[k] = i;
+        while i < body.len() && body[i] != b',' {
+            i += 1;
+            if i - starts[k] > 20 {
+                return Err(field_err(i));
+            }
+        }
+        if i >= body.len() {
+            return Err(field_err(i));
+        }
+        ends[k] = i;
+        i += 1;
+    }
+    let Some(last_comma) = memchr::memrchr(b',', body).filter(|&c| c >= i) else {
+        return Err(field_err(body.len()));
+    };
+    let payload = &body[i..last_comma];
+    if let Some(extra) = memchr::memchr(b',', payload) {
+        return Err(field_err(i + extra));
+    }
+    let fill_field = &body[last_comma + 1..];
+    let field = |k: usize| &body[starts[k]..ends[k]];
+    let talker = [body[0], body[1]];
+    let own_ship = &body[2..5] == b"VDO";
+    let count = parse_u64(field(0)).filter(|c| (1..=9).contains(c));
+    let number = parse_u64(field(1)).filter(|n| *n >= 1);
+    let (Some(count), Some(number)) = (count, number) else {
+        let off = if count.is_none() {
+            starts[0]
+        } else {
+            starts[1]
+        };
+        return Err(FrameError {
+            kind: FrameErrorKind::FragmentNumbers,
+            offset: 1 + off,
+        });
+    };
+    if number > count {
+        return Err(FrameError {
+            kind: FrameErrorKind::FragmentNumbers,
+            offset: 1 + starts[1],
+        });
+    }
+    let sequence_id = match field(2) {
+        [] => None,
+        [d] if d.is_ascii_digit() => Some(d - b'0'),
+        _ => {
+            return Err(FrameError {
+                kind: FrameErrorKind::SequenceId,
+                offset: 1 + starts[2],
+            });
+        }
+    };
+    let channel = field(3).first().copied();
+    let fill_bits = match fill_field {
+        [d @ b'0'..=b'5'] => Some(d - b'0'),
+        _ => None,
+    };
+    let trailer = parse_trailer(after);
+    #[allow(clippy::cast_possible_truncation)]
+    let sentence = Sentence {
+        talker,
+        own_ship,
+        fragment_count: count as u8,
+        fragment_number: number as u8,
+        sequence_id,
+        channel,
+        payload,
+        fill_bits,
+        checksum,
+    };
+    Ok((sentence, trailer))
+}
+
+fn parse_trailer(t: &[u8]) -> Trailer<'_> {
+    let mut tr = Trailer::default();
+    if t.first() != Some(&b',') {
+        return tr;
+    }
+    for f in t[1..].split(|&b| b == b',') {
+        match f.first() {
+            Some(b'r' | b'b') if f.len() > 1 && tr.station.is_none() => tr.station = Some(&f[1..]),
+            Some(b'0'..=b'9') if tr.time_ms.is_none() => tr.time_ms = parse_epoch_ms(f),
+            _ => {}
+        }
+    }
+    tr
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_plain_sentence() {
+        let Line::Ais {
+            sentence: s, tag, ..
+        } = parse_line(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(&s.talker, b"AI");
+        assert!(!s.own_ship);
+        assert_eq!(
+            (s.fragment_count, s.fragment_number, s.sequence_id),
+            (1, 1, None)
+        );
+        assert_eq!(s.channel, Some(b'A'));
+        assert_eq!(s.payload, b"15RTgt0PAso;90TKcjM8h6g208CQ");
+        assert_eq!(s.fill_bits, Some(0));
+        assert_eq!(s.checksum, Checksum::Valid);
+        assert!(!tag.present);
+    }
+
+    #[test]
+    fn reports_a_wrong_checksum() {
+        let Line::Ais { sentence: s, .. } =
+            parse_line(b"!AIVDM,1,1,,B,15NG6V0P01G?cFhE`R2IU?wn28R>,0*FF").unwrap()
+        else {
+            panic!()
+        };
+        assert!(matches!(s.checksum, Checksum::Mismatch { found: 0xFF, .. }));
+    }
+
+    #[test]
+    fn reads_tag_block_time_source_and_group() {
+        let line = br"\g:1-2-1604,s:rORBCOMM008,c:1418169601,T:2014-12-10 00.00.01*37\!AIVDM,2,1,6,A,53@o0E000001Q0CG37U8u<Tp4q@D00000000000018330400000000000000,0*63";
+        let Line::Ais { tag, sentence, .. } = parse_line(line).unwrap() else {
+            panic!()
+        };
+        assert!(tag.valid);
+        assert_eq!(tag.time_ms, Some(1_418_169_601_000));
+        assert_eq!(tag.source, Some(&b"rORBCOMM008"[..]));
+        assert_eq!(
+            tag.group,
+            Some(TagGroup {
+                number: 1,
+                count: 2,
+                id: 1604
+            })
+        );
+        assert_eq!(sentence.sequence_id, Some(6));
+    }
+
+    #[test]
+    fn reads_old_style_group_and_pghp() {
+        let Line::Ais { tag, .. } =
+            parse_line(br"\1G2:0125,c:1354719387*0D\!AIVDM,2,1,4,A,539LiHP2;42`@pE<000<tq@V1<TpL4000000001?1SV@@73R0J0TQCAD,0*1E")
+                .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            tag.group,
+            Some(TagGroup {
+                number: 1,
+                count: 2,
+                id: 125
+            })
+        );
+        assert_eq!(
+            parse_line(b"$PGHP,1,2010,6,11,11,46,11,390,231,45,992190934,1,2B*5B").unwrap(),
+            Line::Pghp {
+                time_ms: 1_276_256_771_390
+            }
+        );
+    }
+
+    #[test]
+    fn reads_uscg_trailer_and_prefixes() {
+        let Line::Ais { trailer, .. } = parse_line(
+            b"!AIVDM,1,1,,A,403Ovl@000Htt<tSF0l4Q@100`Pq,0*28,d-109,S2105,t050056.00,T56.13718694,r003669946,1325394060,1325394001",
+        )
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(trailer.station, Some(&b"003669946"[..]));
+        assert_eq!(trailer.time_ms, Some(1_325_394_060_000));
+        let Line::Ais { prefix_time_ms, .. } =
+            parse_line(b"1428451253.25 !AIVDM,1,1,,A,13nN34?000QFpgRWnQLLSPpF00SO,0*1C").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(prefix_time_ms, Some(1_428_451_253_250));
+        let Line::Ais { prefix_time_ms, .. } =
+            parse_line(b"2015-04-08T00:00:53Z,!AIVDM,1,1,,A,13nN34?000QFpgRWnQLLSPpF00SO,0*1C")
+                .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(prefix_time_ms, Some(1_428_451_253_000));
+    }
+
+    #[test]
+    fn errors_name_the_offset() {
+        let e = parse_line(b"!AIVDM,1,11111111111111111111,,A,403Ovl@000Htt<tSF0l4Q@100`Pq,0*28")
+            .unwrap_err();
+        assert_eq!(e.kind, FrameErrorKind::FragmentNumbers);
+        assert_eq!(e.offset, 9);
+        assert_eq!(
+            parse_line(b"!AIVDM,1,1").unwrap_err().kind,
+            FrameErrorKind::FieldCount
+        );
+    }
+
+    #[test]
+    fn non_ais_lines_are_not_errors() {
+        assert_eq!(
+            parse_line(b"$GPGGA,123519,4807.038,N*47").unwrap(),
+            Line::Other
+        );
+        assert_eq!(parse_line(b"").unwrap(), Line::Blank);
+        assert_eq!(parse_line(b"# comment").unwrap(), Line::Blank);
+        assert_eq!(parse_line(b"!AIALR,1,2,3*00").unwrap(), Line::Other);
+    }
+}

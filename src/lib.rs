@@ -1,0 +1,11 @@
+//! # sealane
+//!
+//! The `sealane` command: it wires the Sealane crates together. This library
+//! half holds the commands and the output formats spoken at the edges (gpsd
+//! JSON today) so they can be tested in-process; `main.rs` only parses
+//! arguments and calls in here.
+
+pub mod decode;
+pub mod gpsd;
+pub mod input;
+pub mod json;
