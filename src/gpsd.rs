@@ -12,7 +12,7 @@ use sealane_ais::application::{Application, TargetId};
 use sealane_ais::message::{ChannelTarget, Dimensions, StaticDataPart};
 use sealane_ais::{BinaryData, Decoded, Message, Text};
 
-use crate::json::{Obj, push_escaped, push_u64, push_u64_padded};
+use crate::json::{LineBuf, Obj, push_escaped, push_u64, push_u64_padded};
 use crate::{k, k0};
 
 const NAV_STATUS: [&str; 16] = [
@@ -430,8 +430,12 @@ fn inland_shiptype_text(code: u16) -> &'static str {
 const TYPE24_QUEUE: usize = 8;
 
 /// Writes decoded messages as gpsd JSON lines.
-#[derive(Debug)]
 pub struct GpsdWriter {
+    fmt: Formatter,
+    line: LineBuf,
+}
+
+struct Formatter {
     scaled: bool,
     type24: [(u32, Text<20>); TYPE24_QUEUE],
     type24_next: usize,
@@ -441,21 +445,32 @@ impl GpsdWriter {
     /// A writer producing scaled (`gpsdecode -j`) or unscaled (`-u -j`) values.
     pub fn new(scaled: bool) -> Self {
         GpsdWriter {
-            scaled,
-            type24: [(0, Text::default()); TYPE24_QUEUE],
-            type24_next: 0,
+            fmt: Formatter {
+                scaled,
+                type24: [(0, Text::default()); TYPE24_QUEUE],
+                type24_next: 0,
+            },
+            line: LineBuf::default(),
         }
     }
 
     /// Forgets type 24 part A names (call between independent inputs).
     pub fn reset(&mut self) {
-        self.type24 = [(0, Text::default()); TYPE24_QUEUE];
-        self.type24_next = 0;
+        self.fmt.type24 = [(0, Text::default()); TYPE24_QUEUE];
+        self.fmt.type24_next = 0;
     }
 
     /// Appends one JSON object and a newline to `out`. `line` is the 1-based input
     /// line that completed the message; `extra` can add members before the close.
     pub fn write(&mut self, d: &Decoded, line: u64, out: &mut Vec<u8>) {
+        self.line.clear();
+        self.fmt.format(d, line, &mut self.line);
+        out.extend_from_slice(self.line.as_slice());
+    }
+}
+
+impl Formatter {
+    fn format(&mut self, d: &Decoded, line: u64, out: &mut LineBuf) {
         let m = &d.message;
         let h = m.header();
         out.extend_from_slice(b"{\"class\":\"AIS\",\"type\":");

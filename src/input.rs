@@ -70,10 +70,10 @@ pub fn decompress(r: Box<dyn Read + Send>) -> Result<Box<dyn Read + Send>> {
 }
 
 /// Calls `f(line_number, line)` for every line of `r` (1-based numbers; the
-/// terminator is not included; a last line without terminator is still a line).
-/// Reads in large blocks so that per-line overhead is a `memchr`.
-/// Returns the number of bytes read.
-pub fn for_each_line(mut r: impl Read, mut f: impl FnMut(u64, &[u8])) -> io::Result<u64> {
+/// terminator is not included; a last line without terminator is still a line)
+/// until `f` returns false. Reads in large blocks so that per-line overhead is
+/// a `memchr`. Returns the number of bytes read.
+pub fn for_each_line(mut r: impl Read, mut f: impl FnMut(u64, &[u8]) -> bool) -> io::Result<u64> {
     const BLOCK: usize = 1 << 20;
     let mut buf = vec![0u8; BLOCK];
     let mut filled = 0; // bytes of buf holding data
@@ -97,7 +97,9 @@ pub fn for_each_line(mut r: impl Read, mut f: impl FnMut(u64, &[u8])) -> io::Res
         while let Some(i) = memchr::memchr(b'\n', &buf[pos..end]) {
             let nl = pos + i;
             line_no += 1;
-            f(line_no, &buf[start..nl]);
+            if !f(line_no, &buf[start..nl]) {
+                return Ok(total);
+            }
             start = nl + 1;
             pos = start;
         }
@@ -121,7 +123,11 @@ mod tests {
     fn lines_across_blocks_and_without_final_newline() {
         let data = b"a\r\nbb\n\nccc".to_vec();
         let mut got = Vec::new();
-        for_each_line(&data[..], |n, l| got.push((n, l.to_vec()))).unwrap();
+        for_each_line(&data[..], |n, l| {
+            got.push((n, l.to_vec()));
+            true
+        })
+        .unwrap();
         assert_eq!(
             got,
             vec![

@@ -1,12 +1,75 @@
 //! A small, allocation-free JSON object writer for hot output paths.
 //!
-//! It writes straight into a byte buffer: keys are trusted literals, numbers
-//! are formatted without going through `core::fmt`, and strings are escaped
-//! the way gpsd's `json_stringify` does.
+//! Objects are formatted into a fixed [`LineBuf`] and copied out once: keys
+//! are compile-time literals, numbers are formatted without `core::fmt`, and
+//! strings are escaped the way gpsd's `json_stringify` does. (Writing byte by
+//! byte into a `Vec` is slower: every store may alias the vector's own length.)
+
+/// Capacity of one formatted line; gpsd's own limit for one AIS object is smaller.
+pub const LINE_CAPACITY: usize = 8192;
+
+/// A fixed-capacity byte buffer for one output line. Writes past the capacity
+/// are dropped rather than panicking (no gpsd object comes close).
+pub struct LineBuf {
+    b: Box<[u8; LINE_CAPACITY]>,
+    n: usize,
+}
+
+impl Default for LineBuf {
+    fn default() -> Self {
+        LineBuf {
+            b: Box::new([0; LINE_CAPACITY]),
+            n: 0,
+        }
+    }
+}
+
+impl LineBuf {
+    /// Empties the buffer.
+    #[inline(always)]
+    pub fn clear(&mut self) {
+        self.n = 0;
+    }
+
+    /// The bytes written.
+    #[inline(always)]
+    pub fn as_slice(&self) -> &[u8] {
+        &self.b[..self.n]
+    }
+
+    /// Appends one byte.
+    #[inline(always)]
+    pub fn push(&mut self, c: u8) {
+        if let Some(x) = self.b.get_mut(self.n) {
+            *x = c;
+            self.n += 1;
+        }
+    }
+
+    /// Appends bytes.
+    #[inline(always)]
+    pub fn extend_from_slice(&mut self, s: &[u8]) {
+        if let Some(dst) = self.b.get_mut(self.n..self.n + s.len()) {
+            dst.copy_from_slice(s);
+            self.n += s.len();
+        }
+    }
+}
+
+impl std::io::Write for LineBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Writes one JSON object into `out`.
 pub struct Obj<'a> {
-    out: &'a mut Vec<u8>,
+    out: &'a mut LineBuf,
 }
 
 const DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -15,9 +78,23 @@ const DIGITS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Appends the decimal form of `v`.
-#[inline]
-pub fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+/// Appends the decimal form of `v`. Small values (most AIS fields) take a
+/// short path; longer ones are copied with a fixed-size move per length
+/// instead of a `memcpy` call.
+#[inline(always)]
+pub fn push_u64(out: &mut LineBuf, v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+    } else if v < 100 {
+        let d = v as usize * 2;
+        out.extend_from_slice(&[DIGITS[d], DIGITS[d + 1]]);
+    } else {
+        push_u64_long(out, v);
+    }
+}
+
+#[inline(never)]
+fn push_u64_long(out: &mut LineBuf, mut v: u64) {
     let mut buf = [0u8; 20];
     let mut i = 20;
     while v >= 100 {
@@ -36,16 +113,20 @@ pub fn push_u64(out: &mut Vec<u8>, mut v: u64) {
         i -= 1;
         buf[i] = b'0' + v as u8;
     }
-    // Byte pushes beat a memcpy call for the handful of digits a number has.
-    out.reserve(20);
-    for &d in &buf[i..] {
-        out.push(d);
+    macro_rules! copy_fixed {
+        ($($n:literal)*) => {
+            match 20 - i {
+                $($n => out.extend_from_slice(&<[u8; $n]>::try_from(&buf[20 - $n..]).unwrap_or([0; $n])),)*
+                _ => out.extend_from_slice(&buf[i..]),
+            }
+        };
     }
+    copy_fixed!(3 4 5 6 7 8 9 10 11 12);
 }
 
 /// Appends the decimal form of `v`.
 #[inline]
-pub fn push_i64(out: &mut Vec<u8>, v: i64) {
+pub fn push_i64(out: &mut LineBuf, v: i64) {
     if v < 0 {
         out.push(b'-');
     }
@@ -54,7 +135,7 @@ pub fn push_i64(out: &mut Vec<u8>, v: i64) {
 
 /// Appends `v` zero-padded to at least `width` digits.
 #[inline]
-pub fn push_u64_padded(out: &mut Vec<u8>, v: u64, width: usize) {
+pub fn push_u64_padded(out: &mut LineBuf, v: u64, width: usize) {
     let mut n = 1;
     let mut t = v;
     while t >= 10 {
@@ -71,7 +152,7 @@ pub fn push_u64_padded(out: &mut Vec<u8>, v: u64, width: usize) {
 /// prints the double `num as f64 / den as f64` whenever the rational is not a tie.
 /// Used for the hot scaled fields (positions, speeds) where `den` is a power of ten
 /// or 600 000 and exact integer rounding equals printf's correctly rounded output.
-pub fn push_ratio(out: &mut Vec<u8>, num: i64, den: i64, decimals: u32) {
+pub fn push_ratio(out: &mut LineBuf, num: i64, den: i64, decimals: u32) {
     let scale = 10i128.pow(decimals);
     let n = num as i128 * scale;
     let d = den as i128;
@@ -98,7 +179,7 @@ pub fn push_ratio(out: &mut Vec<u8>, num: i64, den: i64, decimals: u32) {
 }
 
 /// Appends a double with `decimals` places, as printf's `%.Nf` would.
-pub fn push_f64(out: &mut Vec<u8>, v: f64, decimals: usize) {
+pub fn push_f64(out: &mut LineBuf, v: f64, decimals: usize) {
     use std::io::Write;
     let _ = write!(out, "{v:.decimals$}");
 }
@@ -106,7 +187,7 @@ pub fn push_f64(out: &mut Vec<u8>, v: f64, decimals: usize) {
 /// Appends `s` escaped as gpsd's `json_stringify` escapes: quote and backslash
 /// are backslash-escaped, control and non-ASCII bytes become `\uXXXX`.
 #[inline]
-pub fn push_escaped(out: &mut Vec<u8>, s: &[u8]) {
+pub fn push_escaped(out: &mut LineBuf, s: &[u8]) {
     if !s
         .iter()
         .any(|&c| c == b'"' || c == b'\\' || c < 0x20 || c >= 0x7f)
@@ -157,20 +238,20 @@ macro_rules! k0 {
 impl<'a> Obj<'a> {
     /// Starts an object; the first member must use a [`k0!`] key.
     #[inline(always)]
-    pub fn new(out: &'a mut Vec<u8>) -> Self {
+    pub fn new(out: &'a mut LineBuf) -> Self {
         out.push(b'{');
         Obj { out }
     }
 
     /// Continues an object whose opening (and first members) were written directly.
     #[inline(always)]
-    pub fn resume(out: &'a mut Vec<u8>) -> Self {
+    pub fn resume(out: &'a mut LineBuf) -> Self {
         Obj { out }
     }
 
     /// Writes a key made by [`k!`] or [`k0!`] and returns the buffer for the value.
     #[inline(always)]
-    pub fn key(&mut self, k: &'static str) -> &mut Vec<u8> {
+    pub fn key(&mut self, k: &'static str) -> &mut LineBuf {
         self.out.extend_from_slice(k.as_bytes());
         self.out
     }
@@ -249,9 +330,9 @@ mod tests {
     use super::*;
 
     fn ratio(n: i64, d: i64, p: u32) -> String {
-        let mut v = Vec::new();
+        let mut v = LineBuf::default();
         push_ratio(&mut v, n, d, p);
-        String::from_utf8(v).unwrap()
+        String::from_utf8(v.as_slice().to_vec()).unwrap()
     }
 
     #[test]
@@ -273,10 +354,11 @@ mod tests {
 
     #[test]
     fn integers_and_escapes() {
-        let mut v = Vec::new();
+        let mut v = LineBuf::default();
         push_i64(&mut v, -1234567890123);
         push_u64(&mut v, 0);
+        push_u64(&mut v, 1234567);
         push_escaped(&mut v, b"A\"B\\C\x01");
-        assert_eq!(v, b"-12345678901230A\\\"B\\\\C\\u0001");
+        assert_eq!(v.as_slice(), b"-123456789012301234567A\\\"B\\\\C\\u0001");
     }
 }

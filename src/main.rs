@@ -67,8 +67,7 @@ fn main() -> ExitCode {
                 show_errors,
             };
             let started = Instant::now();
-            let stdout = io::stdout();
-            let mut out = stdout.lock();
+            let mut out = io::stdout();
             let mut err = io::stderr();
             decode::run(&inputs, &cfg, &mut out, &mut err).and_then(|stats| {
                 if !quiet {

@@ -10,6 +10,7 @@ use crate::bits::{ArmorError, PayloadBuf};
 use crate::message::{Message, MessageError, Repairs};
 use crate::nmea::{
     Checksum, FrameError, FrameErrorKind, Line, Sentence, TagBlock, Trailer, parse_line,
+    parse_plain_sentence, parse_trailer,
 };
 
 /// Decoder settings.
@@ -439,32 +440,49 @@ impl Decoder {
     }
 
     fn feed_inner(&mut self, line: &[u8]) -> Result<bool, DecodeError> {
+        if let Some((sentence, after)) = parse_plain_sentence(line) {
+            let trailer = if after.first() == Some(&b',') {
+                parse_trailer(after)
+            } else {
+                Trailer::default()
+            };
+            return self.sentence(line, None, &TagBlock::default(), &sentence, &trailer);
+        }
         let parsed = parse_line(line).map_err(|e| DecodeError {
             kind: ErrorKind::Frame(e.kind),
             offset: Some(e.offset),
         })?;
-        let (prefix_time_ms, tag, sentence, trailer) = match parsed {
+        match parsed {
             Line::Ais {
                 prefix_time_ms,
                 tag,
                 sentence,
                 trailer,
-            } => (prefix_time_ms, tag, sentence, trailer),
+            } => self.sentence(line, prefix_time_ms, &tag, &sentence, &trailer),
             Line::Pghp { time_ms } => {
                 self.stats.ignored += 1;
                 self.pghp_time = Some(time_ms);
-                return Ok(false);
+                Ok(false)
             }
             Line::Other | Line::Blank => {
                 self.stats.ignored += 1;
-                return Ok(false);
+                Ok(false)
             }
-        };
+        }
+    }
+
+    fn sentence(
+        &mut self,
+        line: &[u8],
+        prefix_time_ms: Option<i64>,
+        tag: &TagBlock<'_>,
+        sentence: &Sentence<'_>,
+        trailer: &Trailer<'_>,
+    ) -> Result<bool, DecodeError> {
         self.stats.sentences += 1;
         let pghp = self.pghp_time.take();
         let mut repairs = Repairs::NONE;
         let strict = self.opts.strict;
-        let payload_offset = payload_offset(line, &sentence);
 
         match sentence.checksum {
             Checksum::Valid => {}
@@ -482,6 +500,7 @@ impl Decoder {
                 });
             }
         }
+        let no_tag = TagBlock::default();
         let tag = if tag.present && !tag.valid {
             if strict {
                 return Err(DecodeError {
@@ -490,7 +509,7 @@ impl Decoder {
                 });
             }
             repairs.insert(Repairs::BAD_TAG_BLOCK);
-            TagBlock::default()
+            &no_tag
         } else {
             tag
         };
@@ -507,7 +526,7 @@ impl Decoder {
                 0
             }
         };
-        let received = receive_time(&tag, pghp, prefix_time_ms, &trailer);
+        let received = receive_time(tag, pghp, prefix_time_ms, trailer);
         let station = match (tag.source, trailer.station) {
             (Some(s), _) | (None, Some(s)) => StationId::new(s),
             (None, None) => StationId::default(),
@@ -524,13 +543,20 @@ impl Decoder {
 
         if sentence.fragment_count == 1 {
             self.payload.clear();
-            self.payload
-                .push_armored(sentence.payload)
-                .map_err(|e| armor_error(e, payload_offset))?;
+            if let Err(e) = self.payload.push_armored(sentence.payload) {
+                return Err(armor_error(e, payload_offset(line, sentence)));
+            }
             self.payload.trim_fill(fill as usize);
             return self.decode_payload(meta, repairs);
         }
-        self.add_fragment(&sentence, &tag, fill, meta, repairs, payload_offset)
+        self.add_fragment(
+            sentence,
+            tag,
+            fill,
+            meta,
+            repairs,
+            payload_offset(line, sentence),
+        )
     }
 
     fn decode_payload(

@@ -508,7 +508,109 @@ fn parse_sentence(s: &[u8]) -> Result<(Sentence<'_>, Trailer<'_>), FrameError> {
     Ok((sentence, trailer))
 }
 
-fn parse_trailer(t: &[u8]) -> Trailer<'_> {
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Index of the first `b` in `s` from `from`, eight bytes at a time.
+#[inline(always)]
+fn find_byte(s: &[u8], from: usize, b: u8) -> Option<usize> {
+    let mut i = from;
+    let pattern = ONES * b as u64;
+    while i + 8 <= s.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        let x = u64::from_le_bytes(w) ^ pattern;
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    while i < s.len() {
+        if s[i] == b {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The common line — `!ccVDM,n,m,s,c,payload,f*hh` with nothing before it —
+/// in one forward pass. Returns the sentence and the bytes after the
+/// checksum, or `None` to defer to [`parse_line`], which handles every other
+/// form and reports errors precisely.
+#[inline]
+pub fn parse_plain_sentence(line: &[u8]) -> Option<(Sentence<'_>, &[u8])> {
+    if line.len() < 16 || line[0] != b'!' || line[6] != b',' || line[3] != b'V' || line[4] != b'D' {
+        return None;
+    }
+    let own_ship = match line[5] {
+        b'M' => false,
+        b'O' => true,
+        _ => return None,
+    };
+    let count = line[7].wrapping_sub(b'0');
+    let number = line[9].wrapping_sub(b'0');
+    if !(1..=9).contains(&count)
+        || !(1..=count).contains(&number)
+        || line[8] != b','
+        || line[10] != b','
+    {
+        return None;
+    }
+    let mut i = 11;
+    let sequence_id = match line[i] {
+        b',' => None,
+        d @ b'0'..=b'9' if line[i + 1] == b',' => {
+            i += 1;
+            Some(d - b'0')
+        }
+        _ => return None,
+    };
+    i += 1;
+    let channel = match line[i] {
+        b',' => None,
+        c if line.get(i + 1) == Some(&b',') => {
+            i += 1;
+            Some(c)
+        }
+        _ => return None,
+    };
+    i += 1;
+    let payload_start = i;
+    let comma = find_byte(line, payload_start, b',')?;
+    // fill digit, '*', two hex digits
+    if comma + 4 >= line.len() || line[comma + 2] != b'*' {
+        return None;
+    }
+    let fill_bits = match line[comma + 1] {
+        d @ b'0'..=b'5' => Some(d - b'0'),
+        _ => return None,
+    };
+    let star = comma + 2;
+    let found = hex_val(line[star + 1])? << 4 | hex_val(line[star + 2])?;
+    let computed = nmea_checksum(&line[1..star]);
+    let checksum = if found == computed {
+        Checksum::Valid
+    } else {
+        Checksum::Mismatch { computed, found }
+    };
+    let sentence = Sentence {
+        talker: [line[1], line[2]],
+        own_ship,
+        fragment_count: count,
+        fragment_number: number,
+        sequence_id,
+        channel,
+        payload: &line[payload_start..comma],
+        fill_bits,
+        checksum,
+    };
+    Some((sentence, &line[star + 3..]))
+}
+
+/// Reads receiver metadata that follows a sentence's checksum.
+pub fn parse_trailer(t: &[u8]) -> Trailer<'_> {
     let mut tr = Trailer::default();
     if t.first() != Some(&b',') {
         return tr;
