@@ -15,11 +15,14 @@ use sealane_ais::{BinaryData, Decoded, Message, Text};
 use crate::json::{LineBuf, Obj, push_escaped, push_u64, push_u64_padded};
 use crate::{k, k0};
 
+// Navigational status legends of current gpsd (3.25+), which follow ITU-R
+// M.1371-5 for codes 11, 12 and 14; gpsd 3.22 said "Restricted
+// manoeuverability" and "Reserved" for 11-14.
 const NAV_STATUS: [&str; 16] = [
     "Under way using engine",
     "At anchor",
     "Not under command",
-    "Restricted manoeuverability",
+    "Restricted maneuverability",
     "Constrained by her draught",
     "Moored",
     "Aground",
@@ -27,14 +30,16 @@ const NAV_STATUS: [&str; 16] = [
     "Under way sailing",
     "Reserved for HSC",
     "Reserved for WIG",
+    "Power-driven vessel towing astern",
+    "Power-driven vessel pushing ahead or towing alongside",
     "Reserved",
-    "Reserved",
-    "Reserved",
-    "Reserved",
+    "AIS-SART is active",
     "Not defined",
 ];
 
-const EPFD: [&str; 9] = [
+// EPFD legends of current gpsd: 9-14 are "Reserved (n)" and 15 is
+// "Internal GNSS" (ITU-R M.1371-5); gpsd 3.22 said "INVALID EPFD" above 8.
+const EPFD: [&str; 16] = [
     "Undefined",
     "GPS",
     "GLONASS",
@@ -44,6 +49,13 @@ const EPFD: [&str; 9] = [
     "Integrated navigation system",
     "Surveyed",
     "Galileo",
+    "Reserved (9)",
+    "Reserved (10)",
+    "Reserved (11)",
+    "Reserved (12)",
+    "Reserved (13)",
+    "Reserved (14)",
+    "Internal GNSS",
 ];
 
 fn epfd_text(n: u8) -> &'static str {

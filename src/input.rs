@@ -35,7 +35,7 @@ impl Input {
     }
 
     /// Size in bytes when known (files), for progress reporting.
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match self {
             Input::Stdin => None,
             Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),

@@ -149,9 +149,9 @@ pub fn push_u64_padded(out: &mut LineBuf, v: u64, width: usize) {
 }
 
 /// Appends `num / den` rounded to `decimals` places, exactly as C's `printf("%.Nf")`
-/// prints the double `num as f64 / den as f64` whenever the rational is not a tie.
-/// Used for the hot scaled fields (positions, speeds) where `den` is a power of ten
-/// or 600 000 and exact integer rounding equals printf's correctly rounded output.
+/// prints the double `num as f64 / den as f64`. Exact integer rounding gives the
+/// same digits unless the rational is a tie, where printf rounds the double (which
+/// lies just above or below the tie); ties are handed to the float formatter.
 pub fn push_ratio(out: &mut LineBuf, num: i64, den: i64, decimals: u32) {
     let scale = 10i128.pow(decimals);
     let n = num as i128 * scale;
@@ -160,7 +160,11 @@ pub fn push_ratio(out: &mut LineBuf, num: i64, den: i64, decimals: u32) {
     let (n, d) = (n.abs(), d.abs());
     let mut q = n / d;
     let r = n % d;
-    if 2 * r > d || (2 * r == d && q % 2 == 1) {
+    if 2 * r == d {
+        push_f64(out, num as f64 / den as f64, decimals as usize);
+        return;
+    }
+    if 2 * r > d {
         q += 1;
     }
     if neg && q != 0 {
@@ -190,7 +194,7 @@ pub fn push_f64(out: &mut LineBuf, v: f64, decimals: usize) {
 pub fn push_escaped(out: &mut LineBuf, s: &[u8]) {
     if !s
         .iter()
-        .any(|&c| c == b'"' || c == b'\\' || c < 0x20 || c >= 0x7f)
+        .any(|&c| c == b'"' || c == b'\\' || !(0x20..0x7f).contains(&c))
     {
         out.extend_from_slice(s);
         return;
@@ -206,7 +210,7 @@ pub fn push_escaped(out: &mut LineBuf, s: &[u8]) {
             b'\n' => out.extend_from_slice(b"\\n"),
             b'\r' => out.extend_from_slice(b"\\r"),
             b'\t' => out.extend_from_slice(b"\\t"),
-            c if c < 0x20 || c >= 0x7f => {
+            c if !(0x20..0x7f).contains(&c) => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.extend_from_slice(b"\\u00");
                 out.push(HEX[(c >> 4) as usize]);

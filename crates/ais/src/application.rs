@@ -885,8 +885,8 @@ fn tidal_window(d: &BinaryData, element: usize, lat_first: bool) -> TidalWindow 
         tidals: Vec::new(),
     };
     let mut pos = 9;
-    // Whole elements only.
-    while pos + element <= b.len() {
+    // An element whose start is present is kept; its missing bits read as zero (as gpsd does).
+    while pos < b.len() {
         let (lat, lon, rest) = if lat_first {
             (b.i(pos, 27) as i32, b.i(pos + 27, 28) as i32, pos + 55)
         } else {
@@ -939,7 +939,7 @@ fn vts_targets(d: &BinaryData) -> Vec<VtsTarget> {
     let b = d.bits();
     let mut out = Vec::new();
     let mut a = 0;
-    while a + 122 <= b.len() {
+    while a < b.len() {
         let id = match b.u(a, 2) {
             0 => TargetId::Mmsi(b.u(a + 2, 42)),
             1 => TargetId::Imo(b.u(a + 2, 42)),

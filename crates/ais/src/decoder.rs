@@ -87,7 +87,11 @@ impl StationId {
         self.len == 0
     }
 
+    /// Grouping key of the station; 0 means unknown.
     fn hash(&self) -> u64 {
+        if self.len == 0 {
+            return 0;
+        }
         // FNV-1a: identifiers are short and this is only a grouping key.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for &b in &self.bytes[..self.len as usize] {
@@ -332,6 +336,19 @@ struct GroupKey {
     seq: Option<u8>,
     count: u8,
     own_ship: bool,
+}
+
+impl GroupKey {
+    /// Same group: every part equal, except that an unknown station (some
+    /// logs put the receiver only on some lines of a group) matches any.
+    fn matches(&self, o: &GroupKey) -> bool {
+        (self.station == o.station || self.station == 0 || o.station == 0)
+            && self.tag_group == o.tag_group
+            && self.channel == o.channel
+            && self.seq == o.seq
+            && self.count == o.count
+            && self.own_ship == o.own_ship
+    }
 }
 
 #[derive(Debug)]
@@ -608,7 +625,7 @@ impl Decoder {
         };
         let number = s.fragment_number as usize;
         let bit = 1u16 << (number - 1);
-        let idx = self.pending.iter().position(|p| p.key == key);
+        let idx = self.pending.iter().position(|p| p.key.matches(&key));
 
         let idx = match idx {
             Some(i) if self.pending[i].received & bit != 0 => {

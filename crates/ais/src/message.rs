@@ -1095,7 +1095,15 @@ impl Message {
                 #[allow(clippy::cast_possible_truncation)]
                 let spare = r.u(2) as u8;
                 let mut acks = [Ack::default(); 4];
-                let count = ((len.saturating_sub(40)) / 32).clamp(1, 4);
+                // A standard length holds whole acknowledgements. Field data also has
+                // odd lengths; then an acknowledgement counts when its first bit is
+                // present and its missing bits read as zero, as gpsd does.
+                let count = if matches!(len, 72 | 104 | 136 | 168) {
+                    (len - 40) / 32
+                } else {
+                    repairs.insert(Repairs::SHORT);
+                    (len.saturating_sub(40)).div_ceil(32).clamp(1, 4)
+                };
                 for a in acks.iter_mut().take(count) {
                     #[allow(clippy::cast_possible_truncation)]
                     {
@@ -1207,7 +1215,14 @@ impl Message {
                 let header = Header::read(&mut r);
                 #[allow(clippy::cast_possible_truncation)]
                 let spare = r.u(2) as u8;
-                let count = (len.saturating_sub(40) / 30).clamp(1, 4);
+                // Standard lengths are padded to a byte boundary and hold whole
+                // reservations; other lengths keep a partial last one (see type 7).
+                let count = if matches!(len, 72 | 104 | 136 | 160) {
+                    (len - 40) / 30
+                } else {
+                    repairs.insert(Repairs::SHORT);
+                    (len.saturating_sub(40)).div_ceil(30).clamp(1, 4)
+                };
                 let mut reservations = [SlotReservation::default(); 4];
                 for s in reservations.iter_mut().take(count) {
                     #[allow(clippy::cast_possible_truncation)]
