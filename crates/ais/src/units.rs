@@ -60,7 +60,7 @@ mod tests {
         assert_eq!(course_deg(3600), None);
         assert_eq!(heading_deg(511), None);
         assert_eq!(turn_deg_per_min(-128), None);
-        assert_eq!(lat_deg(29_028_980), Some(48.381_633_333_333_334));
+        assert!((lat_deg(29_028_980).unwrap() - 48.381_633_333).abs() < 1e-9);
         assert_eq!(speed_knots(1022), Some(102.2));
     }
 }
