@@ -21,15 +21,13 @@ pub struct DecodeConfig {
     pub strict: bool,
     /// How many rejected lines to describe on stderr (all are counted).
     pub show_errors: u64,
+    /// Add receive time, station and channel to each object.
+    pub meta: bool,
 }
 
 impl Default for DecodeConfig {
     fn default() -> Self {
-        DecodeConfig {
-            scaled: true,
-            strict: false,
-            show_errors: 20,
-        }
+        DecodeConfig { scaled: true, strict: false, show_errors: 20, meta: false }
     }
 }
 
@@ -50,18 +48,13 @@ enum Work {
 /// Two threads share the work: this one reads and decodes, a second formats
 /// and writes. Batches travel over a bounded channel (so memory stays bounded
 /// when the output is slow) and come back empty to be reused.
-pub fn run(
-    inputs: &[Input],
-    cfg: &DecodeConfig,
-    out: &mut (dyn Write + Send),
-    err: &mut dyn Write,
-) -> Result<Stats> {
+pub fn run(inputs: &[Input], cfg: &DecodeConfig, out: &mut (dyn Write + Send), err: &mut dyn Write) -> Result<Stats> {
     let (work_tx, work_rx) = mpsc::sync_channel::<Work>(4);
     let (free_tx, free_rx) = mpsc::channel::<Vec<(u64, Decoded)>>();
-    let scaled = cfg.scaled;
+    let (scaled, meta) = (cfg.scaled, cfg.meta);
     std::thread::scope(|scope| {
         let formatter = scope.spawn(move || -> std::io::Result<()> {
-            let mut writer = GpsdWriter::new(scaled);
+            let mut writer = GpsdWriter::new(scaled).with_meta(meta);
             let mut buf: Vec<u8> = Vec::with_capacity(1 << 21);
             for work in work_rx {
                 match work {
@@ -85,9 +78,7 @@ pub fn run(
         });
         let decoded = decode_inputs(inputs, cfg, err, &work_tx, &free_rx);
         drop(work_tx);
-        let written = formatter
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("formatting thread panicked")));
+        let written = formatter.join().unwrap_or_else(|_| Err(std::io::Error::other("formatting thread panicked")));
         let stats = decoded?;
         match written {
             Ok(()) => Ok(stats),
@@ -110,10 +101,7 @@ fn decode_inputs(
     for input in inputs {
         let name = input.name();
         let reader = input.open()?;
-        let mut decoder = Decoder::new(Options {
-            strict: cfg.strict,
-            ..Options::default()
-        });
+        let mut decoder = Decoder::new(Options { strict: cfg.strict, ..Options::default() });
         if work.send(Work::Reset).is_err() {
             break;
         }
@@ -137,7 +125,10 @@ fn decode_inputs(
                     };
                     let _ = writeln!(err, "sealane decode: {place}: {}: {e}", e.kind.reason());
                 } else if shown == cfg.show_errors && cfg.show_errors > 0 {
-                    let _ = writeln!(err, "sealane decode: further rejected lines are counted, not shown (--show-errors N)");
+                    let _ = writeln!(
+                        err,
+                        "sealane decode: further rejected lines are counted, not shown (--show-errors N)"
+                    );
                 }
                 shown += 1;
                 true
@@ -150,9 +141,7 @@ fn decode_inputs(
             break;
         }
         if !batch.is_empty() {
-            let next = free
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+            let next = free.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
             let _ = work.send(Work::Batch(std::mem::replace(&mut batch, next)));
         }
     }
@@ -160,12 +149,7 @@ fn decode_inputs(
 }
 
 /// Writes the end-of-run summary: messages by type, rejections and repairs by reason.
-pub fn write_summary(
-    err: &mut dyn Write,
-    stats: &Stats,
-    inputs: usize,
-    started: Instant,
-) -> std::io::Result<()> {
+pub fn write_summary(err: &mut dyn Write, stats: &Stats, inputs: usize, started: Instant) -> std::io::Result<()> {
     let secs = started.elapsed().as_secs_f64();
     writeln!(
         err,
@@ -178,20 +162,12 @@ pub fn write_summary(
         if inputs == 1 { "" } else { "s" },
         secs
     )?;
-    let by_type: Vec<String> = stats
-        .by_type
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(t, n)| format!("{t}:{n}"))
-        .collect();
+    let by_type: Vec<String> =
+        stats.by_type.iter().enumerate().filter(|(_, n)| **n > 0).map(|(t, n)| format!("{t}:{n}")).collect();
     if !by_type.is_empty() {
         writeln!(err, "  messages by type: {}", by_type.join(" "))?;
     }
-    let rejected: Vec<String> = stats
-        .errors_by_reason()
-        .map(|(r, n)| format!("{r}:{n}"))
-        .collect();
+    let rejected: Vec<String> = stats.errors_by_reason().map(|(r, n)| format!("{r}:{n}")).collect();
     writeln!(
         err,
         "  rejected: {}{}{}",
@@ -199,19 +175,9 @@ pub fn write_summary(
         if rejected.is_empty() { "" } else { " — " },
         rejected.join(" ")
     )?;
-    let names = [
-        "short_payload",
-        "long_payload",
-        "no_checksum",
-        "bad_tag_block",
-        "fill_bits",
-    ];
-    let repaired: Vec<String> = names
-        .iter()
-        .zip(stats.repairs.iter())
-        .filter(|(_, n)| **n > 0)
-        .map(|(r, n)| format!("{r}:{n}"))
-        .collect();
+    let names = ["short_payload", "long_payload", "no_checksum", "bad_tag_block", "fill_bits"];
+    let repaired: Vec<String> =
+        names.iter().zip(stats.repairs.iter()).filter(|(_, n)| **n > 0).map(|(r, n)| format!("{r}:{n}")).collect();
     if !repaired.is_empty() {
         writeln!(err, "  kept with repairs: {}", repaired.join(" "))?;
     }

@@ -266,18 +266,8 @@ fn route_type(n: u8) -> &'static str {
     }
 }
 
-const RACON: [&str; 4] = [
-    "No RACON installed",
-    "RACON not monitored",
-    "RACON operational",
-    "RACON ERROR",
-];
-const LIGHT: [&str; 4] = [
-    "No light or no monitoring",
-    "Light ON",
-    "Light OFF",
-    "Light ERROR",
-];
+const RACON: [&str; 4] = ["No RACON installed", "RACON not monitored", "RACON operational", "RACON ERROR"];
+const LIGHT: [&str; 4] = ["No light or no monitoring", "Light ON", "Light OFF", "Light ERROR"];
 const RTA_STATUS: [&str; 4] = ["Operational", "Limited operation", "Out of order", "N/A"];
 const POSITION_TYPE: [&str; 8] = [
     "Not available",
@@ -290,25 +280,10 @@ const POSITION_TYPE: [&str; 8] = [
     "Reserved for future use",
 ];
 const TRENDS: [&str; 4] = ["steady", "increasing", "decreasing", "N/A"];
-const PRECIP: [&str; 8] = [
-    "reserved",
-    "rain",
-    "thunderstorm",
-    "freezing rain",
-    "mixed/ice",
-    "snow",
-    "reserved",
-    "N/A",
-];
+const PRECIP: [&str; 8] = ["reserved", "rain", "thunderstorm", "freezing rain", "mixed/ice", "snow", "reserved", "N/A"];
 const ICE: [&str; 4] = ["no", "yes", "reserved", "N/A"];
-const HAZARD: [&str; 6] = [
-    "0 blue cones/lights",
-    "1 blue cone/light",
-    "2 blue cones/lights",
-    "3 blue cones/lights",
-    "4 B-Flag",
-    "Unknown",
-];
+const HAZARD: [&str; 6] =
+    ["0 blue cones/lights", "1 blue cone/light", "2 blue cones/lights", "3 blue cones/lights", "4 B-Flag", "Unknown"];
 const LOADED: [&str; 3] = ["N/A (default)", "Unloaded", "Loaded"];
 const EMMA_TYPE: [&str; 10] = [
     "Not Available",
@@ -323,34 +298,11 @@ const EMMA_TYPE: [&str; 10] = [
     "Forest Fire",
 ];
 const EMMA_CLASS: [&str; 3] = ["Slight", "Medium", "Strong"];
-const EMMA_WIND: [&str; 9] = [
-    "N/A",
-    "North",
-    "North East",
-    "East",
-    "South East",
-    "South",
-    "South West",
-    "West",
-    "North West",
-];
-const DIRECTION: [&str; 5] = [
-    "Unknown",
-    "Upstream",
-    "Downstream",
-    "To left bank",
-    "To right bank",
-];
-const LIGHT_STATUS: [&str; 8] = [
-    "Unknown",
-    "No light",
-    "White",
-    "Yellow",
-    "Green",
-    "Red",
-    "White flashing",
-    "Yellow flashing.",
-];
+const EMMA_WIND: [&str; 9] =
+    ["N/A", "North", "North East", "East", "South East", "South", "South West", "West", "North West"];
+const DIRECTION: [&str; 5] = ["Unknown", "Upstream", "Downstream", "To left bank", "To right bank"];
+const LIGHT_STATUS: [&str; 8] =
+    ["Unknown", "No light", "White", "Yellow", "Green", "Red", "White flashing", "Yellow flashing."];
 
 /// Inland AIS ship types: (ERI code, equivalent AIS code, legend), in gpsd's search order.
 const INLAND_SHIPTYPES: [(u16, u16, &str); 45] = [
@@ -359,11 +311,7 @@ const INLAND_SHIPTYPES: [(u16, u16, &str); 45] = [
     (8020, 89, "Motor tanker"),
     (8021, 80, "Motor tanker, liquid cargo, type N"),
     (8022, 80, "Motor tanker, liquid cargo, type C"),
-    (
-        8023,
-        89,
-        "Motor tanker, dry cargo as if liquid (e.g. cement)",
-    ),
+    (8023, 89, "Motor tanker, dry cargo as if liquid (e.g. cement)"),
     (8030, 79, "Container vessel"),
     (8040, 80, "Gas tanker"),
     (8050, 79, "Motor freighter, tug"),
@@ -393,36 +341,12 @@ const INLAND_SHIPTYPES: [(u16, u16, &str); 45] = [
     (8280, 79, "Pushtow, eigth cargo barges"),
     (8290, 79, "Pushtow, nine or more barges"),
     (8310, 80, "Pushtow, one tank/gas barge"),
-    (
-        8320,
-        80,
-        "Pushtow, two barges at least one tanker or gas barge",
-    ),
-    (
-        8330,
-        80,
-        "Pushtow, three barges at least one tanker or gas barge",
-    ),
-    (
-        8340,
-        80,
-        "Pushtow, four barges at least one tanker or gas barge",
-    ),
-    (
-        8350,
-        80,
-        "Pushtow, five barges at least one tanker or gas barge",
-    ),
-    (
-        8360,
-        80,
-        "Pushtow, six barges at least one tanker or gas barge",
-    ),
-    (
-        8370,
-        80,
-        "Pushtow, seven barges at least one tanker or gas barg",
-    ),
+    (8320, 80, "Pushtow, two barges at least one tanker or gas barge"),
+    (8330, 80, "Pushtow, three barges at least one tanker or gas barge"),
+    (8340, 80, "Pushtow, four barges at least one tanker or gas barge"),
+    (8350, 80, "Pushtow, five barges at least one tanker or gas barge"),
+    (8360, 80, "Pushtow, six barges at least one tanker or gas barge"),
+    (8370, 80, "Pushtow, seven barges at least one tanker or gas barg"),
     (0, 0, "Illegal ship type value."),
     (0, 0, ""),
     (0, 0, ""),
@@ -445,6 +369,7 @@ const TYPE24_QUEUE: usize = 8;
 pub struct GpsdWriter {
     fmt: Formatter,
     line: LineBuf,
+    meta: bool,
 }
 
 struct Formatter {
@@ -457,13 +382,17 @@ impl GpsdWriter {
     /// A writer producing scaled (`gpsdecode -j`) or unscaled (`-u -j`) values.
     pub fn new(scaled: bool) -> Self {
         GpsdWriter {
-            fmt: Formatter {
-                scaled,
-                type24: [(0, Text::default()); TYPE24_QUEUE],
-                type24_next: 0,
-            },
+            fmt: Formatter { scaled, type24: [(0, Text::default()); TYPE24_QUEUE], type24_next: 0 },
             line: LineBuf::default(),
+            meta: false,
         }
+    }
+
+    /// Also write what the input said about reception: `rxtime` (RFC 3339),
+    /// `station` and `channel`, when known. These are not gpsd fields.
+    pub fn with_meta(mut self, meta: bool) -> Self {
+        self.meta = meta;
+        self
     }
 
     /// Forgets type 24 part A names (call between independent inputs).
@@ -476,23 +405,35 @@ impl GpsdWriter {
     /// line that completed the message; `extra` can add members before the close.
     pub fn write(&mut self, d: &Decoded, line: u64, out: &mut Vec<u8>) {
         self.line.clear();
-        self.fmt.format(d, line, &mut self.line);
+        self.fmt.format(d, line, self.meta, &mut self.line);
         out.extend_from_slice(self.line.as_slice());
     }
 }
 
 impl Formatter {
-    fn format(&mut self, d: &Decoded, line: u64, out: &mut LineBuf) {
+    fn format(&mut self, d: &Decoded, line: u64, meta: bool, out: &mut LineBuf) {
         let m = &d.message;
         let h = m.header();
         out.extend_from_slice(b"{\"class\":\"AIS\",\"type\":");
         push_u64(out, h.msg_type as u64);
         let mut o = Obj::resume(out);
-        o.u(k!("repeat"), h.repeat)
-            .u(k!("mmsi"), h.mmsi)
-            .b(k!("scaled"), self.scaled);
+        o.u(k!("repeat"), h.repeat).u(k!("mmsi"), h.mmsi).b(k!("scaled"), self.scaled);
         self.body(m, &mut o);
         o.u(k!("line"), line);
+        if meta {
+            if let Some(t) = d.meta.received {
+                o.s(k!("rxtime"), &sealane_ais::time::format_rfc3339_ms(t.ms));
+            }
+            if !d.meta.station.is_empty() {
+                o.s(k!("station"), d.meta.station.as_str());
+            }
+            if let Some(c) = d.meta.channel {
+                let buf = o.key(k!("channel"));
+                buf.push(b'"');
+                push_escaped(buf, &[c]);
+                buf.push(b'"');
+            }
+        }
         if !d.repairs.is_empty() {
             let buf = o.key(k!("repaired"));
             buf.push(b'[');
@@ -512,12 +453,7 @@ impl Formatter {
 
     fn latlon(&self, o: &mut Obj<'_>, lon: i32, lat: i32, div: i64, decimals: u32) {
         if self.scaled {
-            o.ratio(k!("lon"), lon as i64, div, decimals).ratio(
-                k!("lat"),
-                lat as i64,
-                div,
-                decimals,
-            );
+            o.ratio(k!("lon"), lon as i64, div, decimals).ratio(k!("lat"), lat as i64, div, decimals);
         } else {
             o.i(k!("lon"), lon).i(k!("lat"), lat);
         }
@@ -527,8 +463,7 @@ impl Formatter {
         let scaled = self.scaled;
         match m {
             Message::Position(p) => {
-                o.u(k!("status"), p.status)
-                    .lit(k!("status_text"), NAV_STATUS[p.status as usize & 15]);
+                o.u(k!("status"), p.status).lit(k!("status_text"), NAV_STATUS[p.status as usize & 15]);
                 if scaled {
                     match p.turn {
                         -128 => o.lit(k!("turn"), "nan"),
@@ -562,13 +497,7 @@ impl Formatter {
                 let buf = o.key(k!("timestamp"));
                 buf.push(b'"');
                 push_u64_padded(buf, b.year as u64, 4);
-                for (sep, v) in [
-                    (b'-', b.month),
-                    (b'-', b.day),
-                    (b'T', b.hour),
-                    (b':', b.minute),
-                    (b':', b.second),
-                ] {
+                for (sep, v) in [(b'-', b.month), (b'-', b.day), (b'T', b.hour), (b':', b.minute), (b':', b.second)] {
                     buf.push(sep);
                     push_u64_padded(buf, v as u64, 2);
                 }
@@ -585,14 +514,12 @@ impl Formatter {
                     .u(k!("ais_version"), s.ais_version)
                     .s(k!("callsign"), s.callsign.as_str())
                     .s(k!("shipname"), s.shipname.as_str());
-                o.u(k!("shiptype"), s.shiptype)
-                    .lit(k!("shiptype_text"), shiptype_text(s.shiptype));
+                o.u(k!("shiptype"), s.shiptype).lit(k!("shiptype_text"), shiptype_text(s.shiptype));
                 o.u(k!("to_bow"), s.to_bow)
                     .u(k!("to_stern"), s.to_stern)
                     .u(k!("to_port"), s.to_port)
                     .u(k!("to_starboard"), s.to_starboard);
-                o.u(k!("epfd"), s.epfd)
-                    .lit(k!("epfd_text"), epfd_text(s.epfd));
+                o.u(k!("epfd"), s.epfd).lit(k!("epfd_text"), epfd_text(s.epfd));
                 let buf = o.key(k!("eta"));
                 buf.push(b'"');
                 push_u64_padded(buf, s.month as u64, 2);
@@ -608,8 +535,7 @@ impl Formatter {
                 } else {
                     o.u(k!("draught"), s.draught);
                 }
-                o.s(k!("destination"), s.destination.as_str())
-                    .u(k!("dte"), s.dte as u8);
+                o.s(k!("destination"), s.destination.as_str()).u(k!("dte"), s.dte as u8);
             }
             Message::AddressedBinary(b) => {
                 o.u(k!("seqno"), b.seqno)
@@ -623,15 +549,8 @@ impl Formatter {
                 }
             }
             Message::Acknowledge(a) => {
-                for (k, key) in [k!("mmsi1"), k!("mmsi2"), k!("mmsi3"), k!("mmsi4")]
-                    .iter()
-                    .enumerate()
-                {
-                    let v = if k < a.count as usize {
-                        a.acks[k].mmsi
-                    } else {
-                        0
-                    };
+                for (k, key) in [k!("mmsi1"), k!("mmsi2"), k!("mmsi3"), k!("mmsi4")].iter().enumerate() {
+                    let v = if k < a.count as usize { a.acks[k].mmsi } else { 0 };
                     o.u(key, v);
                 }
             }
@@ -683,22 +602,13 @@ impl Formatter {
                 o.s(k!("text"), s.text.as_str());
             }
             Message::Interrogation(i) => {
-                o.u(k!("mmsi1"), i.mmsi1)
-                    .u(k!("type1_1"), i.type1_1)
-                    .u(k!("offset1_1"), i.offset1_1);
-                o.u(k!("type1_2"), i.type1_2)
-                    .u(k!("offset1_2"), i.offset1_2);
-                o.u(k!("mmsi2"), i.mmsi2)
-                    .u(k!("type2_1"), i.type2_1)
-                    .u(k!("offset2_1"), i.offset2_1);
+                o.u(k!("mmsi1"), i.mmsi1).u(k!("type1_1"), i.type1_1).u(k!("offset1_1"), i.offset1_1);
+                o.u(k!("type1_2"), i.type1_2).u(k!("offset1_2"), i.offset1_2);
+                o.u(k!("mmsi2"), i.mmsi2).u(k!("type2_1"), i.type2_1).u(k!("offset2_1"), i.offset2_1);
             }
             Message::AssignedMode(a) => {
-                o.u(k!("mmsi1"), a.mmsi1)
-                    .u(k!("offset1"), a.offset1)
-                    .u(k!("increment1"), a.increment1);
-                o.u(k!("mmsi2"), a.mmsi2)
-                    .u(k!("offset2"), a.offset2)
-                    .u(k!("increment2"), a.increment2);
+                o.u(k!("mmsi1"), a.mmsi1).u(k!("offset1"), a.offset1).u(k!("increment1"), a.increment1);
+                o.u(k!("mmsi2"), a.mmsi2).u(k!("offset2"), a.offset2).u(k!("increment2"), a.increment2);
             }
             Message::GnssBroadcast(g) => {
                 let f = g.fixed;
@@ -719,9 +629,7 @@ impl Formatter {
                 } else {
                     o.u(k!("course"), b.course);
                 }
-                o.u(k!("heading"), b.heading)
-                    .u(k!("second"), b.second)
-                    .u(k!("regional"), b.regional);
+                o.u(k!("heading"), b.heading).u(k!("second"), b.second).u(k!("regional"), b.regional);
                 o.b(k!("cs"), b.cs)
                     .b(k!("display"), b.display)
                     .b(k!("dsc"), b.dsc)
@@ -747,8 +655,7 @@ impl Formatter {
                     .u(k!("second"), b.second)
                     .u(k!("regional"), b.regional)
                     .s(k!("shipname"), b.shipname.as_str());
-                o.u(k!("shiptype"), b.shiptype)
-                    .lit(k!("shiptype_text"), shiptype_text(b.shiptype));
+                o.u(k!("shiptype"), b.shiptype).lit(k!("shiptype_text"), shiptype_text(b.shiptype));
                 o.u(k!("to_bow"), b.to_bow)
                     .u(k!("to_stern"), b.to_stern)
                     .u(k!("to_port"), b.to_port)
@@ -761,41 +668,14 @@ impl Formatter {
             }
             Message::DataLinkManagement(d) => {
                 const KEYS: [[&str; 4]; 4] = [
-                    [
-                        k!("offset1"),
-                        k!("number1"),
-                        k!("timeout1"),
-                        k!("increment1"),
-                    ],
-                    [
-                        k!("offset2"),
-                        k!("number2"),
-                        k!("timeout2"),
-                        k!("increment2"),
-                    ],
-                    [
-                        k!("offset3"),
-                        k!("number3"),
-                        k!("timeout3"),
-                        k!("increment3"),
-                    ],
-                    [
-                        k!("offset4"),
-                        k!("number4"),
-                        k!("timeout4"),
-                        k!("increment4"),
-                    ],
+                    [k!("offset1"), k!("number1"), k!("timeout1"), k!("increment1")],
+                    [k!("offset2"), k!("number2"), k!("timeout2"), k!("increment2")],
+                    [k!("offset3"), k!("number3"), k!("timeout3"), k!("increment3")],
+                    [k!("offset4"), k!("number4"), k!("timeout4"), k!("increment4")],
                 ];
                 for (k, keys) in KEYS.iter().enumerate() {
-                    let r = if k < d.count as usize {
-                        d.reservations[k]
-                    } else {
-                        Default::default()
-                    };
-                    o.u(keys[0], r.offset)
-                        .u(keys[1], r.number)
-                        .u(keys[2], r.timeout)
-                        .u(keys[3], r.increment);
+                    let r = if k < d.count as usize { d.reservations[k] } else { Default::default() };
+                    o.u(keys[0], r.offset).u(keys[1], r.number).u(keys[2], r.timeout).u(keys[3], r.increment);
                 }
             }
             Message::AidToNavigation(a) => {
@@ -818,9 +698,7 @@ impl Formatter {
                     .lit(k!("epfd_text"), epfd_text(f.epfd))
                     .u(k!("second"), f.second)
                     .u(k!("regional"), f.regional);
-                o.b(k!("off_position"), f.off_position)
-                    .b(k!("raim"), f.raim)
-                    .b(k!("virtual_aid"), f.virtual_aid);
+                o.b(k!("off_position"), f.off_position).b(k!("raim"), f.raim).b(k!("virtual_aid"), f.virtual_aid);
             }
             Message::ChannelManagement(c) => {
                 o.u(k!("channel_a"), c.channel_a)
@@ -831,37 +709,24 @@ impl Formatter {
                     ChannelTarget::Addressed { dest1, dest2, .. } => {
                         o.u(k!("dest1"), dest1).u(k!("dest2"), dest2);
                     }
-                    ChannelTarget::Area {
-                        ne_lon,
-                        ne_lat,
-                        sw_lon,
-                        sw_lat,
-                    } => corners(o, scaled, ne_lon, ne_lat, sw_lon, sw_lat),
+                    ChannelTarget::Area { ne_lon, ne_lat, sw_lon, sw_lat } => {
+                        corners(o, scaled, ne_lon, ne_lat, sw_lon, sw_lat)
+                    }
                 }
-                o.b(
-                    k!("addressed"),
-                    matches!(c.target, ChannelTarget::Addressed { .. }),
-                );
-                o.b(k!("band_a"), c.band_a)
-                    .b(k!("band_b"), c.band_b)
-                    .u(k!("zonesize"), c.zonesize);
+                o.b(k!("addressed"), matches!(c.target, ChannelTarget::Addressed { .. }));
+                o.b(k!("band_a"), c.band_a).b(k!("band_b"), c.band_b).u(k!("zonesize"), c.zonesize);
             }
             Message::GroupAssignment(g) => {
                 corners(o, scaled, g.ne_lon, g.ne_lat, g.sw_lon, g.sw_lat);
-                o.u(k!("stationtype"), g.station_type).lit(
-                    k!("stationtype_text"),
-                    STATION_TYPE[g.station_type as usize & 15],
-                );
-                o.u(k!("shiptype"), g.shiptype)
-                    .lit(k!("shiptype_text"), shiptype_text(g.shiptype));
+                o.u(k!("stationtype"), g.station_type)
+                    .lit(k!("stationtype_text"), STATION_TYPE[g.station_type as usize & 15]);
+                o.u(k!("shiptype"), g.shiptype).lit(k!("shiptype_text"), shiptype_text(g.shiptype));
                 o.u(k!("interval"), g.interval).u(k!("quiet"), g.quiet);
             }
             Message::StaticDataReport(s) => self.type24(s.header.mmsi, &s.part, o),
             Message::SingleSlotBinary(b) | Message::MultiSlotBinary(b) => {
-                o.b(k!("addressed"), b.dest_mmsi.is_some())
-                    .b(k!("structured"), b.app_id.is_some());
-                o.u(k!("dest_mmsi"), b.dest_mmsi.unwrap_or(0))
-                    .u(k!("app_id"), b.app_id.unwrap_or(0));
+                o.b(k!("addressed"), b.dest_mmsi.is_some()).b(k!("structured"), b.app_id.is_some());
+                o.u(k!("dest_mmsi"), b.dest_mmsi.unwrap_or(0)).u(k!("app_id"), b.app_id.unwrap_or(0));
                 if b.header.msg_type == 26 {
                     // gpsd dumps whole bytes, so the last byte of type 26 data carries radio bits.
                     data(o, &b.data, Some(b.radio));
@@ -878,10 +743,7 @@ impl Formatter {
                 }
                 o.b(k!("accuracy"), l.accuracy);
                 self.latlon(o, l.lon, l.lat, 600, 1);
-                o.u(k!("speed"), l.speed)
-                    .u(k!("course"), l.course)
-                    .b(k!("raim"), l.raim)
-                    .b(k!("gnss"), l.gnss);
+                o.u(k!("speed"), l.speed).u(k!("course"), l.course).b(k!("raim"), l.raim).b(k!("gnss"), l.gnss);
             }
         }
     }
@@ -893,19 +755,8 @@ impl Formatter {
                 self.type24_next = (self.type24_next + 1) % TYPE24_QUEUE;
                 o.lit(k!("part"), "A").s(k!("shipname"), shipname.as_str());
             }
-            StaticDataPart::B {
-                shiptype,
-                vendor_id,
-                model,
-                serial,
-                callsign,
-                dimensions,
-                ..
-            } => {
-                let paired = self
-                    .type24
-                    .iter_mut()
-                    .find(|(m, _)| *m == mmsi && mmsi != 0);
+            StaticDataPart::B { shiptype, vendor_id, model, serial, callsign, dimensions, .. } => {
+                let paired = self.type24.iter_mut().find(|(m, _)| *m == mmsi && mmsi != 0);
                 match paired {
                     Some(entry) => {
                         // A repeated part B must not match again.
@@ -916,8 +767,7 @@ impl Formatter {
                         o.lit(k!("part"), "B");
                     }
                 }
-                o.u(k!("shiptype"), *shiptype)
-                    .lit(k!("shiptype_text"), shiptype_text(*shiptype));
+                o.u(k!("shiptype"), *shiptype).lit(k!("shiptype_text"), shiptype_text(*shiptype));
                 // gpsd reads the vendor ID with its pre-M.1371-4 width of 7 characters,
                 // so model and serial bits appear as four extra characters.
                 let mut vendor = [0u8; 7];
@@ -940,19 +790,12 @@ impl Formatter {
                 buf.push(b'"');
                 push_escaped(buf, &vendor[..e2]);
                 buf.push(b'"');
-                o.u(k!("model"), *model)
-                    .u(k!("serial"), *serial)
-                    .s(k!("callsign"), callsign.as_str());
+                o.u(k!("model"), *model).u(k!("serial"), *serial).s(k!("callsign"), callsign.as_str());
                 match dimensions {
                     Dimensions::Mothership(ms) => {
                         o.u(k!("mothership_mmsi"), *ms);
                     }
-                    Dimensions::Ship {
-                        to_bow,
-                        to_stern,
-                        to_port,
-                        to_starboard,
-                    } => {
+                    Dimensions::Ship { to_bow, to_stern, to_port, to_starboard } => {
                         o.u(k!("to_bow"), *to_bow)
                             .u(k!("to_stern"), *to_stern)
                             .u(k!("to_port"), *to_port)
@@ -965,14 +808,7 @@ impl Formatter {
 
     fn application(&self, app: &Application, o: &mut Obj<'_>) {
         let scaled = self.scaled;
-        let mdhm = |o: &mut Obj<'_>,
-                    key: &'static str,
-                    mo: u8,
-                    d: u8,
-                    h: u8,
-                    mi: u8,
-                    zero_pad: bool,
-                    zulu: bool| {
+        let mdhm = |o: &mut Obj<'_>, key: &'static str, mo: u8, d: u8, h: u8, mi: u8, zero_pad: bool, zulu: bool| {
             let buf = o.key(key);
             buf.push(b'"');
             for (k, v) in [mo, d, h, mi].into_iter().enumerate() {
@@ -995,8 +831,7 @@ impl Formatter {
                 o.s(k!("country"), e.country.as_str())
                     .s(k!("locode"), e.locode.as_str())
                     .s(k!("section"), e.section.as_str());
-                o.s(k!("terminal"), e.terminal.as_str())
-                    .s(k!("hectometre"), e.hectometre.as_str());
+                o.s(k!("terminal"), e.terminal.as_str()).s(k!("hectometre"), e.hectometre.as_str());
                 mdhm(o, k!("eta"), e.month, e.day, e.hour, e.minute, false, false);
                 o.u(k!("tugs"), e.tugs).u(k!("airdraught"), e.airdraught);
             }
@@ -1004,65 +839,32 @@ impl Formatter {
                 o.s(k!("country"), e.country.as_str())
                     .s(k!("locode"), e.locode.as_str())
                     .s(k!("section"), e.section.as_str());
-                o.s(k!("terminal"), e.terminal.as_str())
-                    .s(k!("hectometre"), e.hectometre.as_str());
+                o.s(k!("terminal"), e.terminal.as_str()).s(k!("hectometre"), e.hectometre.as_str());
                 mdhm(o, k!("eta"), e.month, e.day, e.hour, e.minute, false, false);
-                o.u(k!("status"), e.status)
-                    .lit(k!("status_text"), RTA_STATUS[e.status as usize & 3]);
+                o.u(k!("status"), e.status).lit(k!("status_text"), RTA_STATUS[e.status as usize & 3]);
             }
             Application::InlandPersons(p) => {
-                o.u(k!("crew"), p.crew)
-                    .u(k!("passengers"), p.passengers)
-                    .u(k!("personnel"), p.personnel);
+                o.u(k!("crew"), p.crew).u(k!("passengers"), p.passengers).u(k!("personnel"), p.personnel);
             }
             Application::AtonMonitoring(a) => {
-                o.b(k!("off_pos"), a.off_pos)
-                    .b(k!("alarm"), a.alarm)
-                    .u(k!("stat_ext"), a.stat_ext);
-                for (k, v) in [
-                    (k!("ana_int"), a.ana_int),
-                    (k!("ana_ext1"), a.ana_ext1),
-                    (k!("ana_ext2"), a.ana_ext2),
-                ] {
+                o.b(k!("off_pos"), a.off_pos).b(k!("alarm"), a.alarm).u(k!("stat_ext"), a.stat_ext);
+                for (k, v) in [(k!("ana_int"), a.ana_int), (k!("ana_ext1"), a.ana_ext1), (k!("ana_ext2"), a.ana_ext2)] {
                     if scaled && v != 0 {
                         o.f(k, v as f64 * 0.05, 2);
                     } else {
                         o.u(k, v);
                     }
                 }
-                o.u(k!("racon"), a.racon)
-                    .lit(k!("racon_text"), RACON[a.racon as usize & 3]);
-                o.u(k!("light"), a.light)
-                    .lit(k!("light_text"), LIGHT[a.light as usize & 3]);
+                o.u(k!("racon"), a.racon).lit(k!("racon_text"), RACON[a.racon as usize & 3]);
+                o.u(k!("light"), a.light).lit(k!("light_text"), LIGHT[a.light as usize & 3]);
             }
             Application::DangerousCargo(c) => {
                 o.s(k!("lastport"), c.lastport.as_str());
-                mdhm(
-                    o,
-                    k!("departure"),
-                    c.lmonth,
-                    c.lday,
-                    c.lhour,
-                    c.lminute,
-                    true,
-                    true,
-                );
+                mdhm(o, k!("departure"), c.lmonth, c.lday, c.lhour, c.lminute, true, true);
                 o.s(k!("nextport"), c.nextport.as_str());
-                mdhm(
-                    o,
-                    k!("eta"),
-                    c.nmonth,
-                    c.nday,
-                    c.nhour,
-                    c.nminute,
-                    true,
-                    true,
-                );
-                o.s(k!("dangerous"), c.dangerous.as_str())
-                    .s(k!("imdcat"), c.imdcat.as_str());
-                o.u(k!("unid"), c.unid)
-                    .u(k!("amount"), c.amount)
-                    .u(k!("unit"), c.unit);
+                mdhm(o, k!("eta"), c.nmonth, c.nday, c.nhour, c.nminute, true, true);
+                o.s(k!("dangerous"), c.dangerous.as_str()).s(k!("imdcat"), c.imdcat.as_str());
+                o.u(k!("unid"), c.unid).u(k!("amount"), c.amount).u(k!("unit"), c.unit);
             }
             Application::AirDraught(a) => {
                 o.u(k!("airdraught"), *a);
@@ -1072,44 +874,18 @@ impl Formatter {
             }
             Application::ClearanceTime(c) => {
                 o.u(k!("linkage"), c.linkage);
-                mdhm(
-                    o,
-                    k!("arrival"),
-                    c.month,
-                    c.day,
-                    c.hour,
-                    c.minute,
-                    true,
-                    true,
-                );
-                o.s(k!("portname"), c.portname.as_str())
-                    .s(k!("destination"), c.destination.as_str());
+                mdhm(o, k!("arrival"), c.month, c.day, c.hour, c.minute, true, true);
+                o.s(k!("portname"), c.portname.as_str()).s(k!("destination"), c.destination.as_str());
                 if scaled {
-                    o.ratio(k!("lon"), c.lon as i64, 60_000, 4).ratio(
-                        k!("lat"),
-                        c.lat as i64,
-                        60_000,
-                        4,
-                    );
+                    o.ratio(k!("lon"), c.lon as i64, 60_000, 4).ratio(k!("lat"), c.lat as i64, 60_000, 4);
                 } else {
                     o.i(k!("lon"), c.lon).i(k!("lat"), c.lat);
                 }
             }
             Application::BerthingData(b) => {
-                o.u(k!("linkage"), b.linkage)
-                    .u(k!("berth_length"), b.berth_length)
-                    .u(k!("position"), b.position);
+                o.u(k!("linkage"), b.linkage).u(k!("berth_length"), b.berth_length).u(k!("position"), b.position);
                 o.lit(k!("position_text"), POSITION_TYPE[b.position as usize & 7]);
-                mdhm(
-                    o,
-                    k!("arrival"),
-                    b.month,
-                    b.day,
-                    b.hour,
-                    b.minute,
-                    false,
-                    false,
-                );
+                mdhm(o, k!("arrival"), b.month, b.day, b.hour, b.minute, false, false);
                 o.u(k!("availability"), b.availability as u8);
                 let services = [
                     (k!("agent"), b.agent),
@@ -1144,8 +920,12 @@ impl Formatter {
                 }
                 o.s(k!("berth_name"), b.berth_name.as_str());
                 if scaled {
-                    o.ratio(k!("berth_lon"), b.berth_lon as i64, 60_000, 4)
-                        .ratio(k!("berth_lat"), b.berth_lat as i64, 60_000, 4);
+                    o.ratio(k!("berth_lon"), b.berth_lon as i64, 60_000, 4).ratio(
+                        k!("berth_lat"),
+                        b.berth_lat as i64,
+                        60_000,
+                        4,
+                    );
                     o.ratio(k!("berth_depth"), b.berth_depth as i64, 10, 1);
                 } else {
                     o.i(k!("berth_lon"), b.berth_lon)
@@ -1182,12 +962,7 @@ impl Formatter {
                     }
                     let mut e = Obj::new(buf);
                     if scaled {
-                        e.ratio(k0!("lon"), w.lon as i64, 600_000, 6).ratio(
-                            k!("lat"),
-                            w.lat as i64,
-                            600_000,
-                            6,
-                        );
+                        e.ratio(k0!("lon"), w.lon as i64, 600_000, 6).ratio(k!("lat"), w.lat as i64, 600_000, 6);
                     } else {
                         e.i(k0!("lon"), w.lon).i(k!("lat"), w.lat);
                     }
@@ -1208,12 +983,7 @@ impl Formatter {
                     }
                     let mut e = Obj::new(buf);
                     if scaled {
-                        e.ratio(k0!("lon"), td.lon as i64, 60_000, 4).ratio(
-                            k!("lat"),
-                            td.lat as i64,
-                            60_000,
-                            4,
-                        );
+                        e.ratio(k0!("lon"), td.lon as i64, 60_000, 4).ratio(k!("lat"), td.lat as i64, 60_000, 4);
                     } else {
                         e.i(k0!("lon"), td.lon).i(k!("lat"), td.lat);
                     }
@@ -1233,12 +1003,7 @@ impl Formatter {
             }
             Application::MetHydro11(w) => {
                 if scaled {
-                    o.ratio(k!("lat"), w.lat as i64, 60_000, 4).ratio(
-                        k!("lon"),
-                        w.lon as i64,
-                        60_000,
-                        4,
-                    );
+                    o.ratio(k!("lat"), w.lat as i64, 60_000, 4).ratio(k!("lon"), w.lon as i64, 60_000, 4);
                 } else {
                     o.i(k!("lat"), w.lat).i(k!("lon"), w.lon);
                 }
@@ -1254,33 +1019,19 @@ impl Formatter {
                     o.u(k!("pressure"), w.pressure as u32 + 800)
                         .lit(k!("pressuretend"), TRENDS[w.pressuretend as usize & 3]);
                     o.f(k!("visibility"), w.visibility as f64 / 10.0, 1);
-                    o.f(
-                        k!("waterlevel"),
-                        (w.waterlevel as i64 - 100) as f64 / 10.0,
-                        1,
-                    );
+                    o.f(k!("waterlevel"), (w.waterlevel as i64 - 100) as f64 / 10.0, 1);
                     o.lit(k!("leveltrend"), TRENDS[w.leveltrend as usize & 3]);
-                    o.f(k!("cspeed"), w.cspeed as f64 / 10.0, 1)
-                        .u(k!("cdir"), w.cdir);
-                    o.f(k!("cspeed2"), w.cspeed2 as f64 / 10.0, 1)
-                        .u(k!("cdir2"), w.cdir2)
-                        .u(k!("cdepth2"), w.cdepth2);
-                    o.f(k!("cspeed3"), w.cspeed3 as f64 / 10.0, 1)
-                        .u(k!("cdir3"), w.cdir3)
-                        .u(k!("cdepth3"), w.cdepth3);
+                    o.f(k!("cspeed"), w.cspeed as f64 / 10.0, 1).u(k!("cdir"), w.cdir);
+                    o.f(k!("cspeed2"), w.cspeed2 as f64 / 10.0, 1).u(k!("cdir2"), w.cdir2).u(k!("cdepth2"), w.cdepth2);
+                    o.f(k!("cspeed3"), w.cspeed3 as f64 / 10.0, 1).u(k!("cdir3"), w.cdir3).u(k!("cdepth3"), w.cdepth3);
                     o.f(k!("waveheight"), w.waveheight as f64 / 10.0, 1)
                         .u(k!("waveperiod"), w.waveperiod)
                         .u(k!("wavedir"), w.wavedir);
                     o.f(k!("swellheight"), w.swellheight as f64 / 10.0, 1)
                         .u(k!("swellperiod"), w.swellperiod)
                         .u(k!("swelldir"), w.swelldir);
-                    o.u(k!("seastate"), w.seastate).f(
-                        k!("watertemp"),
-                        (w.watertemp as i64 - 100) as f64 / 10.0,
-                        1,
-                    );
-                    o.u(k!("preciptype"), w.preciptype)
-                        .lit(k!("preciptype_text"), PRECIP[w.preciptype as usize & 7]);
+                    o.u(k!("seastate"), w.seastate).f(k!("watertemp"), (w.watertemp as i64 - 100) as f64 / 10.0, 1);
+                    o.u(k!("preciptype"), w.preciptype).lit(k!("preciptype_text"), PRECIP[w.preciptype as usize & 7]);
                     o.f(k!("salinity"), w.salinity as f64 / 10.0, 1)
                         .u(k!("ice"), w.ice)
                         .lit(k!("ice_text"), ICE[w.ice as usize & 3]);
@@ -1297,22 +1048,14 @@ impl Formatter {
                         .u(k!("cspeed2"), w.cspeed2)
                         .u(k!("cdir2"), w.cdir2)
                         .u(k!("cdepth2"), w.cdepth2);
-                    o.u(k!("cspeed3"), w.cspeed3)
-                        .u(k!("cdir3"), w.cdir3)
-                        .u(k!("cdepth3"), w.cdepth3);
-                    o.u(k!("waveheight"), w.waveheight)
-                        .u(k!("waveperiod"), w.waveperiod)
-                        .u(k!("wavedir"), w.wavedir);
+                    o.u(k!("cspeed3"), w.cspeed3).u(k!("cdir3"), w.cdir3).u(k!("cdepth3"), w.cdepth3);
+                    o.u(k!("waveheight"), w.waveheight).u(k!("waveperiod"), w.waveperiod).u(k!("wavedir"), w.wavedir);
                     o.u(k!("swellheight"), w.swellheight)
                         .u(k!("swellperiod"), w.swellperiod)
                         .u(k!("swelldir"), w.swelldir);
-                    o.u(k!("seastate"), w.seastate)
-                        .u(k!("watertemp"), w.watertemp);
-                    o.u(k!("preciptype"), w.preciptype)
-                        .lit(k!("preciptype_text"), PRECIP[w.preciptype as usize & 7]);
-                    o.u(k!("salinity"), w.salinity)
-                        .u(k!("ice"), w.ice)
-                        .lit(k!("ice_text"), ICE[w.ice as usize & 3]);
+                    o.u(k!("seastate"), w.seastate).u(k!("watertemp"), w.watertemp);
+                    o.u(k!("preciptype"), w.preciptype).lit(k!("preciptype_text"), PRECIP[w.preciptype as usize & 7]);
+                    o.u(k!("salinity"), w.salinity).u(k!("ice"), w.ice).lit(k!("ice_text"), ICE[w.ice as usize & 3]);
                 }
             }
             Application::FairwayClosed(f) => {
@@ -1320,26 +1063,8 @@ impl Formatter {
                     .s(k!("closefrom"), f.closefrom.as_str())
                     .s(k!("closeto"), f.closeto.as_str());
                 o.u(k!("radius"), f.radius).u(k!("extunit"), f.extunit);
-                mdhm(
-                    o,
-                    k!("from"),
-                    f.fmonth,
-                    f.fday,
-                    f.fhour,
-                    f.fminute,
-                    true,
-                    false,
-                );
-                mdhm(
-                    o,
-                    k!("to"),
-                    f.tmonth,
-                    f.tday,
-                    f.thour,
-                    f.tminute,
-                    true,
-                    false,
-                );
+                mdhm(o, k!("from"), f.fmonth, f.fday, f.fhour, f.fminute, true, false);
+                mdhm(o, k!("to"), f.tmonth, f.tday, f.thour, f.tminute, true, false);
             }
             Application::VtsTargets(targets) => {
                 let buf = o.key(k!("targets"));
@@ -1366,55 +1091,27 @@ impl Formatter {
                         }
                     }
                     if scaled {
-                        e.ratio(k!("lat"), t.lat as i64, 60_000, 4).ratio(
-                            k!("lon"),
-                            t.lon as i64,
-                            60_000,
-                            4,
-                        );
+                        e.ratio(k!("lat"), t.lat as i64, 60_000, 4).ratio(k!("lon"), t.lon as i64, 60_000, 4);
                     } else {
                         e.i(k!("lat"), t.lat).i(k!("lon"), t.lon);
                     }
-                    e.u(k!("course"), t.course)
-                        .u(k!("second"), t.second)
-                        .u(k!("speed"), t.speed);
+                    e.u(k!("course"), t.course).u(k!("second"), t.second).u(k!("speed"), t.speed);
                     e.end();
                 }
                 buf.push(b']');
             }
             Application::MarineTrafficSignal(s) => {
-                o.u(k!("linkage"), s.linkage)
-                    .s(k!("station"), s.station.as_str());
-                o.ratio(k!("lon"), s.lon as i64, 60_000, 4).ratio(
-                    k!("lat"),
-                    s.lat as i64,
-                    60_000,
-                    4,
-                );
-                o.u(k!("status"), s.status).u(k!("signal"), s.signal).s(
-                    k!("signal_text"),
-                    SIGNAL
-                        .get(s.signal as usize)
-                        .unwrap_or(&"INVALID SIGNAL TYPE"),
-                );
-                o.u(k!("hour"), s.hour)
-                    .u(k!("minute"), s.minute)
-                    .u(k!("nextsignal"), s.nextsignal);
-                o.s(
-                    k!("nextsignal_text"),
-                    SIGNAL
-                        .get(s.nextsignal as usize)
-                        .unwrap_or(&"INVALID SIGNAL TYPE"),
-                );
+                o.u(k!("linkage"), s.linkage).s(k!("station"), s.station.as_str());
+                o.ratio(k!("lon"), s.lon as i64, 60_000, 4).ratio(k!("lat"), s.lat as i64, 60_000, 4);
+                o.u(k!("status"), s.status)
+                    .u(k!("signal"), s.signal)
+                    .s(k!("signal_text"), SIGNAL.get(s.signal as usize).unwrap_or(&"INVALID SIGNAL TYPE"));
+                o.u(k!("hour"), s.hour).u(k!("minute"), s.minute).u(k!("nextsignal"), s.nextsignal);
+                o.s(k!("nextsignal_text"), SIGNAL.get(s.nextsignal as usize).unwrap_or(&"INVALID SIGNAL TYPE"));
             }
             Application::MetHydro31(w) => {
                 if scaled {
-                    o.ratio(k!("lat"), w.lat as i64, 60_000, 4).ratio(
-                        k!("lon"),
-                        w.lon as i64,
-                        60_000,
-                        4,
-                    );
+                    o.ratio(k!("lat"), w.lat as i64, 60_000, 4).ratio(k!("lon"), w.lon as i64, 60_000, 4);
                 } else {
                     o.i(k!("lat"), w.lat).i(k!("lon"), w.lon);
                 }
@@ -1426,45 +1123,27 @@ impl Formatter {
                     .u(k!("wgustdir"), w.wgustdir)
                     .u(k!("humidity"), w.humidity);
                 if scaled {
-                    o.f(k!("airtemp"), w.airtemp as f64 / 10.0, 1).f(
-                        k!("dewpoint"),
-                        w.dewpoint as f64 / 10.0,
-                        1,
-                    );
+                    o.f(k!("airtemp"), w.airtemp as f64 / 10.0, 1).f(k!("dewpoint"), w.dewpoint as f64 / 10.0, 1);
                     o.u(k!("pressure"), w.pressure as u32 + 799)
                         .lit(k!("pressuretend"), TRENDS[w.pressuretend as usize & 3]);
-                    o.b(k!("visgreater"), w.visgreater).f(
-                        k!("visibility"),
-                        w.visibility as f64 / 10.0,
-                        1,
-                    );
-                    o.f(
-                        k!("waterlevel"),
-                        (w.waterlevel as i64 - 1000) as f64 / 100.0,
-                        1,
-                    );
+                    o.b(k!("visgreater"), w.visgreater).f(k!("visibility"), w.visibility as f64 / 10.0, 1);
+                    o.f(k!("waterlevel"), (w.waterlevel as i64 - 1000) as f64 / 100.0, 1);
                     o.lit(k!("leveltrend"), TRENDS[w.leveltrend as usize & 3]);
-                    o.f(k!("cspeed"), w.cspeed as f64 / 10.0, 1)
-                        .u(k!("cdir"), w.cdir);
-                    o.f(k!("cspeed2"), w.cspeed2 as f64 / 10.0, 1)
-                        .u(k!("cdir2"), w.cdir2)
-                        .u(k!("cdepth2"), w.cdepth2);
-                    o.f(k!("cspeed3"), w.cspeed3 as f64 / 10.0, 1)
-                        .u(k!("cdir3"), w.cdir3)
-                        .u(k!("cdepth3"), w.cdepth3);
+                    o.f(k!("cspeed"), w.cspeed as f64 / 10.0, 1).u(k!("cdir"), w.cdir);
+                    o.f(k!("cspeed2"), w.cspeed2 as f64 / 10.0, 1).u(k!("cdir2"), w.cdir2).u(k!("cdepth2"), w.cdepth2);
+                    o.f(k!("cspeed3"), w.cspeed3 as f64 / 10.0, 1).u(k!("cdir3"), w.cdir3).u(k!("cdepth3"), w.cdepth3);
                     o.f(k!("waveheight"), w.waveheight as f64 / 10.0, 1)
                         .u(k!("waveperiod"), w.waveperiod)
                         .u(k!("wavedir"), w.wavedir);
                     o.f(k!("swellheight"), w.swellheight as f64 / 10.0, 1)
                         .u(k!("swellperiod"), w.swellperiod)
                         .u(k!("swelldir"), w.swelldir);
-                    o.u(k!("seastate"), w.seastate).f(
-                        k!("watertemp"),
-                        w.watertemp as f64 / 10.0,
+                    o.u(k!("seastate"), w.seastate).f(k!("watertemp"), w.watertemp as f64 / 10.0, 1);
+                    o.lit(k!("preciptype"), PRECIP[w.preciptype as usize & 7]).f(
+                        k!("salinity"),
+                        w.salinity as f64 / 10.0,
                         1,
                     );
-                    o.lit(k!("preciptype"), PRECIP[w.preciptype as usize & 7])
-                        .f(k!("salinity"), w.salinity as f64 / 10.0, 1);
                     o.lit(k!("ice"), ICE[w.ice as usize & 3]);
                 } else {
                     o.i(k!("airtemp"), w.airtemp)
@@ -1480,78 +1159,45 @@ impl Formatter {
                         .u(k!("cspeed2"), w.cspeed2)
                         .u(k!("cdir2"), w.cdir2)
                         .u(k!("cdepth2"), w.cdepth2);
-                    o.u(k!("cspeed3"), w.cspeed3)
-                        .u(k!("cdir3"), w.cdir3)
-                        .u(k!("cdepth3"), w.cdepth3);
-                    o.u(k!("waveheight"), w.waveheight)
-                        .u(k!("waveperiod"), w.waveperiod)
-                        .u(k!("wavedir"), w.wavedir);
+                    o.u(k!("cspeed3"), w.cspeed3).u(k!("cdir3"), w.cdir3).u(k!("cdepth3"), w.cdepth3);
+                    o.u(k!("waveheight"), w.waveheight).u(k!("waveperiod"), w.waveperiod).u(k!("wavedir"), w.wavedir);
                     o.u(k!("swellheight"), w.swellheight)
                         .u(k!("swellperiod"), w.swellperiod)
                         .u(k!("swelldir"), w.swelldir);
-                    o.u(k!("seastate"), w.seastate)
-                        .i(k!("watertemp"), w.watertemp)
-                        .u(k!("preciptype"), w.preciptype);
+                    o.u(k!("seastate"), w.seastate).i(k!("watertemp"), w.watertemp).u(k!("preciptype"), w.preciptype);
                     o.u(k!("salinity"), w.salinity).u(k!("ice"), w.ice);
                 }
             }
             Application::InlandStatic(s) => {
-                o.s(k!("vin"), s.vin.as_str())
-                    .u(k!("length"), s.length)
-                    .u(k!("beam"), s.beam);
-                o.u(k!("shiptype"), s.shiptype)
-                    .lit(k!("shiptype_text"), inland_shiptype_text(s.shiptype));
-                o.u(k!("hazard"), s.hazard).s(
-                    k!("hazard_text"),
-                    HAZARD
-                        .get(s.hazard as usize)
-                        .unwrap_or(&"INVALID HAZARD TYPE"),
-                );
+                o.s(k!("vin"), s.vin.as_str()).u(k!("length"), s.length).u(k!("beam"), s.beam);
+                o.u(k!("shiptype"), s.shiptype).lit(k!("shiptype_text"), inland_shiptype_text(s.shiptype));
+                o.u(k!("hazard"), s.hazard)
+                    .s(k!("hazard_text"), HAZARD.get(s.hazard as usize).unwrap_or(&"INVALID HAZARD TYPE"));
                 o.u(k!("draught"), s.draught).u(k!("loaded"), s.loaded);
-                o.s(
-                    k!("loaded_text"),
-                    LOADED
-                        .get(s.loaded as usize)
-                        .unwrap_or(&"INVALID LOAD STATUS"),
-                );
-                o.b(k!("speed_q"), s.speed_q)
-                    .b(k!("course_q"), s.course_q)
-                    .b(k!("heading_q"), s.heading_q);
+                o.s(k!("loaded_text"), LOADED.get(s.loaded as usize).unwrap_or(&"INVALID LOAD STATUS"));
+                o.b(k!("speed_q"), s.speed_q).b(k!("course_q"), s.course_q).b(k!("heading_q"), s.heading_q);
             }
             Application::EmmaWarning(e) => {
                 // gpsd writes the start day and minute in swapped places; we write them as named.
-                let date =
-                    |o: &mut Obj<'_>, k: &'static str, y: u8, mo: u8, d: u8, h: u8, mi: u8| {
-                        let buf = o.key(k);
-                        buf.push(b'"');
-                        push_u64(buf, y as u64 + 2000);
-                        for (sep, v) in [(b'-', mo), (b'-', d), (b'T', h), (b':', mi)] {
-                            buf.push(sep);
-                            push_u64_padded(buf, v as u64, 2);
-                        }
-                        buf.push(b'"');
-                    };
-                date(
-                    o,
-                    k!("start"),
-                    e.start_year,
-                    e.start_month,
-                    e.start_day,
-                    e.start_hour,
-                    e.start_minute,
-                );
-                date(
-                    o,
-                    k!("end"),
-                    e.end_year,
-                    e.end_month,
-                    e.end_day,
-                    e.end_hour,
-                    e.end_minute,
-                );
+                let date = |o: &mut Obj<'_>, k: &'static str, y: u8, mo: u8, d: u8, h: u8, mi: u8| {
+                    let buf = o.key(k);
+                    buf.push(b'"');
+                    push_u64(buf, y as u64 + 2000);
+                    for (sep, v) in [(b'-', mo), (b'-', d), (b'T', h), (b':', mi)] {
+                        buf.push(sep);
+                        push_u64_padded(buf, v as u64, 2);
+                    }
+                    buf.push(b'"');
+                };
+                date(o, k!("start"), e.start_year, e.start_month, e.start_day, e.start_hour, e.start_minute);
+                date(o, k!("end"), e.end_year, e.end_month, e.end_day, e.end_hour, e.end_minute);
                 if scaled {
-                    o.ratio(k!("start_lon"), e.start_lon as i64, 600_000, 6)
-                        .ratio(k!("start_lat"), e.start_lat as i64, 600_000, 6);
+                    o.ratio(k!("start_lon"), e.start_lon as i64, 600_000, 6).ratio(
+                        k!("start_lat"),
+                        e.start_lat as i64,
+                        600_000,
+                        6,
+                    );
                     o.ratio(k!("end_lon"), e.end_lon as i64, 600_000, 6).ratio(
                         k!("end_lat"),
                         e.end_lat as i64,
@@ -1564,25 +1210,13 @@ impl Formatter {
                         .i(k!("end_lon"), e.end_lon)
                         .i(k!("end_lat"), e.end_lat);
                 }
-                o.u(k!("type"), e.kind).s(
-                    k!("type_text"),
-                    EMMA_TYPE
-                        .get(e.kind as usize)
-                        .unwrap_or(&"INVALID EMMA TYPE"),
-                );
+                o.u(k!("type"), e.kind)
+                    .s(k!("type_text"), EMMA_TYPE.get(e.kind as usize).unwrap_or(&"INVALID EMMA TYPE"));
                 o.i(k!("min"), e.min).i(k!("max"), e.max);
-                o.u(k!("class"), e.intensity).s(
-                    k!("class_text"),
-                    EMMA_CLASS
-                        .get(e.intensity as usize)
-                        .unwrap_or(&"INVALID EMMA TYPE"),
-                );
-                o.u(k!("wind"), e.wind).s(
-                    k!("wind_text"),
-                    EMMA_WIND
-                        .get(e.wind as usize)
-                        .unwrap_or(&"INVALID EMMA WIND DIRECTION"),
-                );
+                o.u(k!("class"), e.intensity)
+                    .s(k!("class_text"), EMMA_CLASS.get(e.intensity as usize).unwrap_or(&"INVALID EMMA TYPE"));
+                o.u(k!("wind"), e.wind)
+                    .s(k!("wind_text"), EMMA_WIND.get(e.wind as usize).unwrap_or(&"INVALID EMMA WIND DIRECTION"));
             }
             Application::WaterLevels(w) => {
                 o.s(k!("country"), w.country.as_str());
@@ -1600,30 +1234,14 @@ impl Formatter {
             }
             Application::SignalStatus(s) => {
                 if scaled {
-                    o.ratio(k!("lon"), s.lon as i64, 600_000, 6).ratio(
-                        k!("lat"),
-                        s.lat as i64,
-                        600_000,
-                        6,
-                    );
+                    o.ratio(k!("lon"), s.lon as i64, 600_000, 6).ratio(k!("lat"), s.lat as i64, 600_000, 6);
                 } else {
                     o.i(k!("lon"), s.lon).i(k!("lat"), s.lat);
                 }
-                o.u(k!("form"), s.form)
-                    .u(k!("facing"), s.facing)
-                    .u(k!("direction"), s.direction);
-                o.s(
-                    k!("direction_text"),
-                    DIRECTION
-                        .get(s.direction as usize)
-                        .unwrap_or(&"INVALID DIRECTION"),
-                );
-                o.u(k!("status"), s.status).s(
-                    k!("status_text"),
-                    LIGHT_STATUS
-                        .get(s.status as usize)
-                        .unwrap_or(&"INVALID STATUS"),
-                );
+                o.u(k!("form"), s.form).u(k!("facing"), s.facing).u(k!("direction"), s.direction);
+                o.s(k!("direction_text"), DIRECTION.get(s.direction as usize).unwrap_or(&"INVALID DIRECTION"));
+                o.u(k!("status"), s.status)
+                    .s(k!("status_text"), LIGHT_STATUS.get(s.status as usize).unwrap_or(&"INVALID STATUS"));
             }
         }
     }
@@ -1633,10 +1251,7 @@ impl Formatter {
 fn gpsd_structures(msg_type: u8, app: &Application) -> bool {
     // gpsd decodes 6/1/15 and 6/1/16 from the wrong bit offsets and 8/1/15 as
     // IMO236; those, and applications gpsd does not know, go out as raw data.
-    !matches!(
-        (msg_type, app),
-        (6, Application::AirDraught(_)) | (6, Application::PersonsOnBoard(_))
-    )
+    !matches!((msg_type, app), (6, Application::AirDraught(_)) | (6, Application::PersonsOnBoard(_)))
 }
 
 fn day_hm(o: &mut Obj<'_>, d: u8, h: u8, m: u8) {
@@ -1653,22 +1268,14 @@ fn day_hm(o: &mut Obj<'_>, d: u8, h: u8, m: u8) {
 fn corners(o: &mut Obj<'_>, scaled: bool, ne_lon: i32, ne_lat: i32, sw_lon: i32, sw_lat: i32) {
     if scaled {
         // gpsd prints these as quoted "%f" strings.
-        for (k, v) in [
-            (k!("ne_lon"), ne_lon),
-            (k!("ne_lat"), ne_lat),
-            (k!("sw_lon"), sw_lon),
-            (k!("sw_lat"), sw_lat),
-        ] {
+        for (k, v) in [(k!("ne_lon"), ne_lon), (k!("ne_lat"), ne_lat), (k!("sw_lon"), sw_lon), (k!("sw_lat"), sw_lat)] {
             let buf = o.key(k);
             buf.push(b'"');
             crate::json::push_ratio(buf, v as i64, 600, 6);
             buf.push(b'"');
         }
     } else {
-        o.i(k!("ne_lon"), ne_lon)
-            .i(k!("ne_lat"), ne_lat)
-            .i(k!("sw_lon"), sw_lon)
-            .i(k!("sw_lat"), sw_lat);
+        o.i(k!("ne_lon"), ne_lon).i(k!("ne_lat"), ne_lat).i(k!("sw_lon"), sw_lon).i(k!("sw_lat"), sw_lat);
     }
 }
 

@@ -19,11 +19,7 @@ pub enum Input {
 impl Input {
     /// `-` means standard input; anything else is a path.
     pub fn from_arg(s: &str) -> Self {
-        if s == "-" {
-            Input::Stdin
-        } else {
-            Input::File(PathBuf::from(s))
-        }
+        if s == "-" { Input::Stdin } else { Input::File(PathBuf::from(s)) }
     }
 
     /// Name for messages.
@@ -128,15 +124,7 @@ mod tests {
             true
         })
         .unwrap();
-        assert_eq!(
-            got,
-            vec![
-                (1, b"a\r".to_vec()),
-                (2, b"bb".to_vec()),
-                (3, b"".to_vec()),
-                (4, b"ccc".to_vec())
-            ]
-        );
+        assert_eq!(got, vec![(1, b"a\r".to_vec()), (2, b"bb".to_vec()), (3, b"".to_vec()), (4, b"ccc".to_vec())]);
     }
 
     #[test]
@@ -149,10 +137,7 @@ mod tests {
         let zs = zstd::encode_all(&text[..], 3).unwrap();
         for data in [text.to_vec(), gz, zs] {
             let mut out = Vec::new();
-            decompress(Box::new(io::Cursor::new(data)))
-                .unwrap()
-                .read_to_end(&mut out)
-                .unwrap();
+            decompress(Box::new(io::Cursor::new(data))).unwrap().read_to_end(&mut out).unwrap();
             assert_eq!(out, text);
         }
     }

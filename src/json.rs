@@ -17,10 +17,7 @@ pub struct LineBuf {
 
 impl Default for LineBuf {
     fn default() -> Self {
-        LineBuf {
-            b: Box::new([0; LINE_CAPACITY]),
-            n: 0,
-        }
+        LineBuf { b: Box::new([0; LINE_CAPACITY]), n: 0 }
     }
 }
 
@@ -192,10 +189,7 @@ pub fn push_f64(out: &mut LineBuf, v: f64, decimals: usize) {
 /// are backslash-escaped, control and non-ASCII bytes become `\uXXXX`.
 #[inline]
 pub fn push_escaped(out: &mut LineBuf, s: &[u8]) {
-    if !s
-        .iter()
-        .any(|&c| c == b'"' || c == b'\\' || !(0x20..0x7f).contains(&c))
-    {
+    if !s.iter().any(|&c| c == b'"' || c == b'\\' || !(0x20..0x7f).contains(&c)) {
         out.extend_from_slice(s);
         return;
     }
@@ -348,11 +342,7 @@ mod tests {
         assert_eq!(ratio(-1, 600000, 6), "-0.000002");
         assert_eq!(ratio(-1, 6000000, 6), "-0.000000");
         for n in [-108600000i64, -1, 0, 1, 54600000, 12345678, -9876543] {
-            assert_eq!(
-                ratio(n, 600000, 6),
-                format!("{:.6}", n as f64 / 600000.0),
-                "{n}"
-            );
+            assert_eq!(ratio(n, 600000, 6), format!("{:.6}", n as f64 / 600000.0), "{n}");
         }
     }
 

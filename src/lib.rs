@@ -6,6 +6,8 @@
 //! arguments and calls in here.
 
 pub mod decode;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod gpsd;
 pub mod input;
 pub mod json;

@@ -37,6 +37,10 @@ enum Command {
         /// length ITU-R M.1371-5 does not allow (default: lenient, repairs recorded).
         #[arg(long)]
         strict: bool,
+        /// Add the receive time ("rxtime", RFC 3339), "station" and "channel"
+        /// when the input carries them (tag blocks, $PGHP, receiver prefixes).
+        #[arg(long)]
+        meta: bool,
         /// Describe at most this many rejected lines on stderr (all are counted).
         #[arg(long, default_value_t = 20)]
         show_errors: u64,
@@ -49,23 +53,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Decode {
-            files,
-            unscaled,
-            strict,
-            show_errors,
-            quiet,
-        } => {
-            let inputs: Vec<Input> = if files.is_empty() {
-                vec![Input::Stdin]
-            } else {
-                files.iter().map(|f| Input::from_arg(f)).collect()
-            };
-            let cfg = DecodeConfig {
-                scaled: !unscaled,
-                strict,
-                show_errors,
-            };
+        Command::Decode { files, unscaled, strict, meta, show_errors, quiet } => {
+            let inputs: Vec<Input> =
+                if files.is_empty() { vec![Input::Stdin] } else { files.iter().map(|f| Input::from_arg(f)).collect() };
+            let cfg = DecodeConfig { scaled: !unscaled, strict, show_errors, meta };
             let started = Instant::now();
             let mut out = io::stdout();
             let mut err = io::stderr();

@@ -22,15 +22,9 @@ use sealane_ais::Decoder;
 use serde_json::{Map, Value};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/expected.jsonl");
-const KNOWN: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/conformance/known_differences.md"
-);
+const KNOWN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/known_differences.md");
 
-fn decode_group_with_errors(
-    lines: &[String],
-    scaled: bool,
-) -> (Vec<Map<String, Value>>, Option<&'static str>) {
+fn decode_group_with_errors(lines: &[String], scaled: bool) -> (Vec<Map<String, Value>>, Option<&'static str>) {
     let mut d = Decoder::default();
     let mut w = GpsdWriter::new(scaled);
     let mut out = Vec::new();
@@ -49,10 +43,7 @@ fn decode_group_with_errors(
         .filter(|l| !l.is_empty())
         .map(|l| match serde_json::from_slice::<Value>(l) {
             Ok(Value::Object(m)) => m,
-            other => panic!(
-                "decode output is not a JSON object: {other:?} from {}",
-                String::from_utf8_lossy(l)
-            ),
+            other => panic!("decode output is not a JSON object: {other:?} from {}", String::from_utf8_lossy(l)),
         })
         .collect();
     (msgs, first_error)
@@ -74,10 +65,7 @@ struct Difference {
 const LEGEND_RENAMES: &[(&str, &str)] = &[
     ("Restricted maneuverability", "Restricted manoeuverability"),
     ("Power-driven vessel towing astern", "Reserved"),
-    (
-        "Power-driven vessel pushing ahead or towing alongside",
-        "Reserved",
-    ),
+    ("Power-driven vessel pushing ahead or towing alongside", "Reserved"),
     ("AIS-SART is active", "Reserved"),
     ("Internal GNSS", "INVALID EPFD"),
     ("Reserved (9)", "INVALID EPFD"),
@@ -95,18 +83,11 @@ fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn find_msg<'a>(
-    msgs: &'a [Map<String, Value>],
-    oracle: &Map<String, Value>,
-) -> Option<&'a Map<String, Value>> {
+fn find_msg<'a>(msgs: &'a [Map<String, Value>], oracle: &Map<String, Value>) -> Option<&'a Map<String, Value>> {
     // Of the messages with the same type and MMSI (a group may hold type 24
     // parts A and B), the one closest to the oracle's.
-    let differing = |m: &Map<String, Value>| {
-        oracle
-            .iter()
-            .filter(|(k, v)| !json_eq(m.get(*k).unwrap_or(&Value::Null), v))
-            .count()
-    };
+    let differing =
+        |m: &Map<String, Value>| oracle.iter().filter(|(k, v)| !json_eq(m.get(*k).unwrap_or(&Value::Null), v)).count();
     msgs.iter()
         .filter(|m| m.get("type") == oracle.get("type") && m.get("mmsi") == oracle.get("mmsi"))
         .min_by_key(|m| differing(m))
@@ -133,28 +114,15 @@ fn load_groups() -> Vec<Group> {
             };
             Group {
                 id: g["id"].as_str().unwrap().to_string(),
-                lines: g["lines"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|l| l.as_str().unwrap().to_string())
-                    .collect(),
+                lines: g["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect(),
                 upstream: g.get("gpsd_upstream").and_then(obj),
                 gpsd322: g
                     .get("gpsdecode_3_22_unscaled")
                     .and_then(Value::as_array)
                     .map_or(Vec::new(), |a| a.iter().filter_map(obj).collect()),
-                gpsd322_agrees_with_pyais: g["gpsd_vs_pyais_diff_fields"]
-                    .as_array()
-                    .is_some_and(|a| a.is_empty()),
-                pyais: g
-                    .get("pyais_3_3_1")
-                    .and_then(obj)
-                    .filter(|m| !m.contains_key("error")),
-                aiscat: g
-                    .get("aiscat_0_68_16")
-                    .and_then(obj)
-                    .filter(|m| !m.contains_key("error")),
+                gpsd322_agrees_with_pyais: g["gpsd_vs_pyais_diff_fields"].as_array().is_some_and(|a| a.is_empty()),
+                pyais: g.get("pyais_3_3_1").and_then(obj).filter(|m| !m.contains_key("error")),
+                aiscat: g.get("aiscat_0_68_16").and_then(obj).filter(|m| !m.contains_key("error")),
             }
         })
         .collect()
@@ -171,36 +139,23 @@ fn compare(
 ) {
     let t = oracle.get("type").and_then(Value::as_i64).unwrap_or(-1);
     // The other oracles' view of the same message, to tell our differences from theirs.
-    let other_gpsd = if oracle_name == "gpsd_upstream" {
-        find_msg(&g.gpsd322, oracle)
-    } else {
-        None
-    };
-    let pyais = g
-        .pyais
-        .as_ref()
-        .filter(|p| p.get("msg_type") == oracle.get("type") && p.get("mmsi") == oracle.get("mmsi"));
-    let aiscat = g
-        .aiscat
-        .as_ref()
-        .filter(|p| p.get("type") == oracle.get("type") && p.get("mmsi") == oracle.get("mmsi"));
+    let other_gpsd = if oracle_name == "gpsd_upstream" { find_msg(&g.gpsd322, oracle) } else { None };
+    let pyais =
+        g.pyais.as_ref().filter(|p| p.get("msg_type") == oracle.get("type") && p.get("mmsi") == oracle.get("mmsi"));
+    let aiscat =
+        g.aiscat.as_ref().filter(|p| p.get("type") == oracle.get("type") && p.get("mmsi") == oracle.get("mmsi"));
     let Some(mine) = find_msg(ours, oracle) else {
-        let class =
-            if oracle_name == "gpsd_upstream" && other_gpsd.is_none() && !g.gpsd322.is_empty() {
-                "oracles-disagree"
-            } else {
-                "mismatch"
-            };
+        let class = if oracle_name == "gpsd_upstream" && other_gpsd.is_none() && !g.gpsd322.is_empty() {
+            "oracles-disagree"
+        } else {
+            "mismatch"
+        };
         diffs.push(Difference {
             id: g.id.clone(),
             oracle: oracle_name,
             msg_type: t,
             field: "(message)".into(),
-            ours: if ours.is_empty() {
-                "not decoded".into()
-            } else {
-                format!("{} other message(s)", ours.len())
-            },
+            ours: if ours.is_empty() { "not decoded".into() } else { format!("{} other message(s)", ours.len()) },
             theirs: "decoded".into(),
             class,
         });
@@ -215,10 +170,7 @@ fn compare(
             continue;
         }
         let (o, th) = (ours_v.as_str().unwrap_or(""), v.as_str().unwrap_or(""));
-        let class = if oracle_name == "gpsdecode_3_22"
-            && k.ends_with("_text")
-            && LEGEND_RENAMES.contains(&(o, th))
-        {
+        let class = if oracle_name == "gpsdecode_3_22" && k.ends_with("_text") && LEGEND_RENAMES.contains(&(o, th)) {
             "legend-renamed"
         } else if other_gpsd.is_some_and(|m| json_eq(m.get(k).unwrap_or(&Value::Null), &ours_v)) {
             // gpsd 3.22 decodes the group as we do and current gpsd's expectation differs.
@@ -228,11 +180,7 @@ fn compare(
         } else if t == 24 && !oracle.contains_key("part") && mine.contains_key("part") {
             // gpsd merged this part with the other part from an earlier group of its log.
             "oracles-disagree"
-        } else if [pyais, aiscat]
-            .iter()
-            .flatten()
-            .any(|p| p.get(k).is_some_and(|pv| json_eq(pv, &ours_v)))
-        {
+        } else if [pyais, aiscat].iter().flatten().any(|p| p.get(k).is_some_and(|pv| json_eq(pv, &ours_v))) {
             // pyais or AIS-catcher reads this field as we do.
             "oracles-disagree"
         } else {
@@ -286,9 +234,8 @@ fn compare_pyais_aiscat(
     diffs: &mut Vec<Difference>,
 ) {
     let t = py.get("msg_type").and_then(Value::as_i64).unwrap_or(-1);
-    let mine = ours.iter().find(|m| {
-        m.get("type").and_then(Value::as_i64) == Some(t) && m.get("mmsi") == py.get("mmsi")
-    });
+    let mine =
+        ours.iter().find(|m| m.get("type").and_then(Value::as_i64) == Some(t) && m.get("mmsi") == py.get("mmsi"));
     let Some(mine) = mine else {
         diffs.push(Difference {
             id: g.id.clone(),
@@ -305,8 +252,7 @@ fn compare_pyais_aiscat(
     for (pk, pv) in py {
         let k = match pk.as_str() {
             "ship_type" => "shiptype",
-            "msg_type" | "data" | "radio" | "turn" | "vendorid" | "spare" | "spare_1"
-            | "spare_2" => continue,
+            "msg_type" | "data" | "radio" | "turn" | "vendorid" | "spare" | "spare_1" | "spare_2" => continue,
             other => other,
         };
         let Some(av) = ac.get(k) else { continue };
@@ -347,13 +293,12 @@ fn render(diffs: &[Difference], reasons: &BTreeMap<String, String>, summary: &st
     let mut out = String::new();
     out.push_str(HEADER);
     out.push_str(summary);
-    out.push_str("\n| group | oracle | type | field | ours | theirs | class | reason |\n|---|---|---|---|---|---|---|---|\n");
+    out.push_str(
+        "\n| group | oracle | type | field | ours | theirs | class | reason |\n|---|---|---|---|---|---|---|---|\n",
+    );
     for d in diffs {
         let key = row_key(&d.id, d.oracle, &d.field);
-        let reason = reasons
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(|| reason_for(d.class).to_string());
+        let reason = reasons.get(&key).cloned().unwrap_or_else(|| reason_for(d.class).to_string());
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -377,10 +322,7 @@ fn row_key(id: &str, oracle: &str, field: &str) -> String {
 /// Reasons written in the file, by row.
 fn read_reasons(text: &str) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    for line in text
-        .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| group"))
-    {
+    for line in text.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| group")) {
         let cells: Vec<String> = split_row(line);
         if cells.len() == 8 {
             m.insert(row_key(&cells[0], &cells[1], &cells[3]), cells[7].clone());
@@ -484,26 +426,15 @@ fn decode_matches_reference_decoders() {
         .iter()
         .filter(|d| {
             d.class == "mismatch"
-                && reasons
-                    .get(&row_key(&d.id, d.oracle, &d.field))
-                    .is_none_or(|r| r == "UNEXPLAINED" || r.is_empty())
+                && reasons.get(&row_key(&d.id, d.oracle, &d.field)).is_none_or(|r| r == "UNEXPLAINED" || r.is_empty())
         })
         .collect();
     assert!(score >= 99.5, "agreement {score:.2}% is below 99.5%");
-    assert!(
-        unexplained.is_empty(),
-        "differences without a reason in {KNOWN}: {unexplained:#?}"
-    );
+    assert!(unexplained.is_empty(), "differences without a reason in {KNOWN}: {unexplained:#?}");
     assert_eq!(
-        existing
-            .lines()
-            .filter(|l| l.starts_with("| ") && !l.starts_with("| group"))
-            .count(),
+        existing.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| group")).count(),
         diffs.len(),
         "{KNOWN} is out of date: run SEALANE_BLESS=1 cargo test --test conformance and fill in reasons"
     );
-    assert_eq!(
-        existing, rendered,
-        "{KNOWN} is out of date: run SEALANE_BLESS=1 cargo test --test conformance"
-    );
+    assert_eq!(existing, rendered, "{KNOWN} is out of date: run SEALANE_BLESS=1 cargo test --test conformance");
 }

@@ -26,11 +26,7 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "gpsd subtracts the 8/1/31 water level offset in unsigned arithmetic, so levels below 0 m wrap to 42949672.9",
     ),
     ("9a74e8bff29c", "waterlevel", "same unsigned wrap in gpsd"),
-    (
-        "6c6d6f424622",
-        "offset3",
-        "gpsd reads the padding of a 104-bit type 20 as a third reservation",
-    ),
+    ("6c6d6f424622", "offset3", "gpsd reads the padding of a 104-bit type 20 as a third reservation"),
 ];
 
 fn ours(lines: &[String]) -> Vec<Map<String, Value>> {
@@ -42,10 +38,7 @@ fn ours(lines: &[String]) -> Vec<Map<String, Value>> {
             w.write(m, i as u64 + 1, &mut out);
         }
     }
-    out.split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .filter_map(|l| serde_json::from_slice(l).ok())
-        .collect()
+    out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).filter_map(|l| serde_json::from_slice(l).ok()).collect()
 }
 
 fn gpsdecode(sentences: &[String]) -> Vec<Map<String, Value>> {
@@ -56,17 +49,9 @@ fn gpsdecode(sentences: &[String]) -> Vec<Map<String, Value>> {
         .stderr(Stdio::null())
         .spawn()
         .expect("gpsdecode runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all((sentences.join("\n") + "\n").as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all((sentences.join("\n") + "\n").as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
 }
 
 #[test]
@@ -76,20 +61,13 @@ fn scaled_values_match_gpsdecode() {
         return;
     }
     let text = std::fs::read_to_string(CORPUS).unwrap();
-    let groups: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let groups: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     // Only groups gpsd 3.22 decodes, in two halves on the machine's two cores.
     let work: Vec<&Value> = groups
         .iter()
         .filter(|g| {
-            g["gpsdecode_3_22_unscaled"]
-                .as_array()
-                .is_some_and(|a| !a.is_empty())
-                && g["gpsd_vs_pyais_diff_fields"]
-                    .as_array()
-                    .is_some_and(|a| a.is_empty())
+            g["gpsdecode_3_22_unscaled"].as_array().is_some_and(|a| !a.is_empty())
+                && g["gpsd_vs_pyais_diff_fields"].as_array().is_some_and(|a| a.is_empty())
         })
         .collect();
     let half = work.len() / 2;
@@ -98,25 +76,15 @@ fn scaled_values_match_gpsdecode() {
         let mut compared = 0;
         let mut bad = Vec::new();
         for g in part {
-            let lines: Vec<String> = g["lines"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| l.as_str().unwrap().to_string())
-                .collect();
-            let sentences: Vec<String> = g["sentences"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| l.as_str().unwrap().to_string())
-                .collect();
+            let lines: Vec<String> =
+                g["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
+            let sentences: Vec<String> =
+                g["sentences"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect();
             let theirs = gpsdecode(&sentences);
             let mine = ours(&lines);
             for t in &theirs {
                 let Some(m) = mine.iter().find(|m| {
-                    m.get("type") == t.get("type")
-                        && m.get("mmsi") == t.get("mmsi")
-                        && m.get("part") == t.get("part")
+                    m.get("type") == t.get("type") && m.get("mmsi") == t.get("mmsi") && m.get("part") == t.get("part")
                 }) else {
                     bad.push(format!("{} type {}: not decoded", g["id"], t["type"]));
                     continue;
@@ -129,15 +97,11 @@ fn scaled_values_match_gpsdecode() {
                         _ => o == v,
                     };
                     // Known, listed differences: newer legends and the type 26 radio field.
-                    let renamed =
-                        k.ends_with("_text") && v.as_str().is_some_and(|s| RENAMED.contains(&s));
+                    let renamed = k.ends_with("_text") && v.as_str().is_some_and(|s| RENAMED.contains(&s));
                     let radio26 = k == "radio" && t["type"] == 26;
                     let known = KNOWN.iter().any(|(id, f, _)| g["id"] == *id && k == f);
                     if !same && !renamed && !radio26 && !known && k != "device" {
-                        bad.push(format!(
-                            "{} type {} {k}: ours {o} gpsdecode {v}",
-                            g["id"], t["type"]
-                        ));
+                        bad.push(format!("{} type {} {k}: ours {o} gpsdecode {v}", g["id"], t["type"]));
                     }
                 }
             }
@@ -151,14 +115,7 @@ fn scaled_values_match_gpsdecode() {
     });
     let compared = r1.0 + r2.0;
     let bad: Vec<String> = r1.1.into_iter().chain(r2.1).collect();
-    eprintln!(
-        "compared {compared} scaled messages with gpsdecode -j; {} differences",
-        bad.len()
-    );
+    eprintln!("compared {compared} scaled messages with gpsdecode -j; {} differences", bad.len());
     assert!(compared > 3000, "too few messages compared: {compared}");
-    assert!(
-        bad.is_empty(),
-        "scaled output differs from gpsdecode -j:\n{}",
-        bad.join("\n")
-    );
+    assert!(bad.is_empty(), "scaled output differs from gpsdecode -j:\n{}", bad.join("\n"));
 }

@@ -779,9 +779,7 @@ impl AddressedBinary {
             (200, 21) if total == 248 => Application::InlandEta(InlandEta::read(&mut r)),
             (200, 22) if total == 232 => Application::InlandRta(InlandRta::read(&mut r)),
             (200, 55) if total == 168 => Application::InlandPersons(InlandPersons::read(&mut r)),
-            (235 | 250, 10) if total == 136 => {
-                Application::AtonMonitoring(AtonMonitoring::read(&mut r))
-            }
+            (235 | 250, 10) if total == 136 => Application::AtonMonitoring(AtonMonitoring::read(&mut r)),
             (1, 12) => Application::DangerousCargo(DangerousCargo::read(&mut r)),
             (1, 14) => Application::TidalWindow(tidal_window(d, 93, true)),
             (1, 32) => Application::TidalWindow(tidal_window(d, 88, false)),
@@ -798,24 +796,16 @@ impl AddressedBinary {
                 let mut pos = 12;
                 while pos < n {
                     #[allow(clippy::cast_possible_truncation)]
-                    cargos.push(Cargo {
-                        code: d.bits().u(pos, 4) as u8,
-                        subtype: d.bits().u(pos + 4, 13) as u16,
-                    });
+                    cargos.push(Cargo { code: d.bits().u(pos, 4) as u8, subtype: d.bits().u(pos + 4, 13) as u16 });
                     pos += 17;
                 }
-                Application::CargoIndication(CargoIndication {
-                    unit,
-                    amount,
-                    cargos,
-                })
+                Application::CargoIndication(CargoIndication { unit, amount, cargos })
             }
             (1, 28) => Application::RouteInfo(route_info(&mut r)),
             #[allow(clippy::cast_possible_truncation)]
-            (1, 30) => Application::TextDescription(TextDescription {
-                linkage: r.u(10) as u16,
-                text: text_to_end(d, 10),
-            }),
+            (1, 30) => {
+                Application::TextDescription(TextDescription { linkage: r.u(10) as u16, text: text_to_end(d, 10) })
+            }
             _ => return None,
         };
         Some(app)
@@ -841,10 +831,9 @@ impl BinaryBroadcast {
             (1, 19) => Application::MarineTrafficSignal(MarineTrafficSignal::read(&mut r)),
             (1, 27) => Application::RouteInfo(route_info(&mut r)),
             #[allow(clippy::cast_possible_truncation)]
-            (1, 29) => Application::TextDescription(TextDescription {
-                linkage: r.u(10) as u16,
-                text: text_to_end(d, 10),
-            }),
+            (1, 29) => {
+                Application::TextDescription(TextDescription { linkage: r.u(10) as u16, text: text_to_end(d, 10) })
+            }
             (1, 31) => Application::MetHydro31(MetHydro31::read(&mut r)),
             (200, 10) if total == 168 => {
                 let s = InlandStatic::read(&mut r);
@@ -861,10 +850,7 @@ impl BinaryBroadcast {
                 let mut pos = 12;
                 while pos + 56 < total {
                     #[allow(clippy::cast_possible_truncation)]
-                    gauges.push(Gauge {
-                        id: d.bits().u(pos, 11) as u16,
-                        level: d.bits().i(pos + 11, 14) as i16,
-                    });
+                    gauges.push(Gauge { id: d.bits().u(pos, 11) as u16, level: d.bits().i(pos + 11, 14) as i16 });
                     pos += 25;
                 }
                 Application::WaterLevels(WaterLevels { country, gauges })
@@ -879,11 +865,7 @@ impl BinaryBroadcast {
 #[allow(clippy::cast_possible_truncation)]
 fn tidal_window(d: &BinaryData, element: usize, lat_first: bool) -> TidalWindow {
     let b = d.bits();
-    let mut w = TidalWindow {
-        month: b.u(0, 4) as u8,
-        day: b.u(4, 5) as u8,
-        tidals: Vec::new(),
-    };
+    let mut w = TidalWindow { month: b.u(0, 4) as u8, day: b.u(4, 5) as u8, tidals: Vec::new() };
     let mut pos = 9;
     // An element whose start is present is kept; its missing bits read as zero (as gpsd does).
     while pos < b.len() {
@@ -926,10 +908,7 @@ fn route_info(r: &mut Reader<'_>) -> RouteInfo {
         if r.remaining() < 55 {
             break;
         }
-        ri.waypoints.push(Waypoint {
-            lon: r.i(28) as i32,
-            lat: r.i(27) as i32,
-        });
+        ri.waypoints.push(Waypoint { lon: r.i(28) as i32, lat: r.i(27) as i32 });
     }
     ri
 }

@@ -41,11 +41,7 @@ static ARMOR: [u8; 64] = {
     let mut t = [0u8; 64];
     let mut v = 0usize;
     while v < 64 {
-        t[v] = if v < 40 {
-            (v + 48) as u8
-        } else {
-            (v + 56) as u8
-        };
+        t[v] = if v < 40 { (v + 48) as u8 } else { (v + 56) as u8 };
         v += 1;
     }
     t
@@ -102,10 +98,7 @@ pub struct PayloadBuf {
 
 impl Default for PayloadBuf {
     fn default() -> Self {
-        PayloadBuf {
-            bytes: [0; MAX_PAYLOAD_BYTES + 8],
-            len_bits: 0,
-        }
+        PayloadBuf { bytes: [0; MAX_PAYLOAD_BYTES + 8], len_bits: 0 }
     }
 }
 
@@ -128,9 +121,7 @@ impl PayloadBuf {
         // Only whole characters are appended; fill bits are trimmed once, at the end.
         let start_chars = self.len_bits / 6;
         if start_chars + chars.len() > MAX_PAYLOAD_CHARS {
-            return Err(ArmorError::TooLong {
-                chars: start_chars + chars.len(),
-            });
+            return Err(ArmorError::TooLong { chars: start_chars + chars.len() });
         }
         let mut bit = self.len_bits;
         // Four characters make three bytes; handle the aligned fast path when possible.
@@ -158,10 +149,7 @@ impl PayloadBuf {
             let v = DEARMOR[chars[i] as usize];
             if v == INVALID {
                 self.len_bits = bit;
-                return Err(ArmorError::InvalidChar {
-                    index: i,
-                    byte: chars[i],
-                });
+                return Err(ArmorError::InvalidChar { index: i, byte: chars[i] });
             }
             self.put6(bit, v);
             bit += 6;
@@ -199,10 +187,7 @@ impl PayloadBuf {
     /// The payload as a bit string.
     #[inline]
     pub fn bits(&self) -> Bits<'_> {
-        Bits {
-            bytes: &self.bytes,
-            len: self.len_bits,
-        }
+        Bits { bytes: &self.bytes, len: self.len_bits }
     }
 
     /// Length in bits.
@@ -228,10 +213,7 @@ impl fmt::Debug for Bits<'_> {
 impl<'a> Bits<'a> {
     /// Wraps `len` bits stored most significant bit first in `bytes`.
     pub fn new(bytes: &'a [u8], len: usize) -> Self {
-        Bits {
-            bytes,
-            len: len.min(bytes.len() * 8),
-        }
+        Bits { bytes, len: len.min(bytes.len() * 8) }
     }
 
     /// Number of bits.
@@ -273,11 +255,7 @@ impl<'a> Bits<'a> {
         // Mask bits beyond the end of the string so reads past the end are zero
         // even when the backing bytes are not.
         let end = pos + n;
-        if end > self.len {
-            (v >> (end - self.len)) << (end - self.len)
-        } else {
-            v
-        }
+        if end > self.len { (v >> (end - self.len)) << (end - self.len) } else { v }
     }
 
     /// Signed (two's complement) field of `n` bits starting at bit `pos`.
@@ -293,14 +271,9 @@ impl<'a> Bits<'a> {
     /// Copies `len` bits starting at `pos` into a left-aligned [`BinaryData`].
     pub fn slice_to_binary(&self, pos: usize, len: usize) -> BinaryData {
         let mut out = BinaryData::default();
-        let len = len
-            .min(BinaryData::CAPACITY_BITS)
-            .min(self.len.saturating_sub(pos));
+        let len = len.min(BinaryData::CAPACITY_BITS).min(self.len.saturating_sub(pos));
         // Seven whole bytes per read; the tail of the last byte reads as zero.
-        let sub = Bits {
-            bytes: self.bytes,
-            len: pos + len,
-        };
+        let sub = Bits { bytes: self.bytes, len: pos + len };
         let nbytes = len.div_ceil(8);
         let mut k = 0;
         while k < nbytes {
@@ -431,10 +404,7 @@ impl<const N: usize> WordReader<N> {
     /// Loads the first `64 * N` bits of `bits`.
     #[inline(always)]
     pub fn new(bits: &Bits<'_>) -> Self {
-        WordReader {
-            w: bits.words(),
-            pos: 0,
-        }
+        WordReader { w: bits.words(), pos: 0 }
     }
 
     /// Next `n` bits (n <= 57), unsigned; zero past the loaded words.
@@ -443,11 +413,7 @@ impl<const N: usize> WordReader<N> {
         let (i, s) = (self.pos / 64, self.pos % 64);
         self.pos += n;
         let hi = if i < N { self.w[i] << s } else { 0 };
-        let lo = if s != 0 && i + 1 < N {
-            self.w[i + 1] >> (64 - s)
-        } else {
-            0
-        };
+        let lo = if s != 0 && i + 1 < N { self.w[i + 1] >> (64 - s) } else { 0 };
         (hi | lo) >> (64 - n)
     }
 
@@ -493,10 +459,7 @@ pub struct Writer {
 
 impl Default for Writer {
     fn default() -> Self {
-        Writer {
-            bytes: [0; MAX_PAYLOAD_BYTES + 8],
-            len: 0,
-        }
+        Writer { bytes: [0; MAX_PAYLOAD_BYTES + 8], len: 0 }
     }
 }
 
@@ -519,10 +482,7 @@ impl Writer {
 
     /// The bits written so far.
     pub fn bits(&self) -> Bits<'_> {
-        Bits {
-            bytes: &self.bytes,
-            len: self.len,
-        }
+        Bits { bytes: &self.bytes, len: self.len }
     }
 
     /// Appends the low `n` bits of `v`. Bits past capacity are dropped.
@@ -577,11 +537,7 @@ impl Writer {
         let bits = self.bits();
         for k in 0..chars {
             // Reads past the end are zero, which is exactly the fill.
-            let v = Bits {
-                bytes: bits.bytes,
-                len: chars * 6,
-            }
-            .u(k * 6, 6) as u8;
+            let v = Bits { bytes: bits.bytes, len: chars * 6 }.u(k * 6, 6) as u8;
             out.push(ARMOR[v as usize]);
         }
         (chars * 6 - self.len) as u8
@@ -602,10 +558,7 @@ pub struct Text<const N: usize> {
 
 impl<const N: usize> Default for Text<N> {
     fn default() -> Self {
-        Text {
-            len: 0,
-            chars: [b'@'; N],
-        }
+        Text { len: 0, chars: [b'@'; N] }
     }
 }
 
@@ -718,10 +671,7 @@ pub struct BinaryData {
 
 impl Default for BinaryData {
     fn default() -> Self {
-        BinaryData {
-            len_bits: 0,
-            bytes: [0; 128],
-        }
+        BinaryData { len_bits: 0, bytes: [0; 128] }
     }
 }
 
@@ -751,10 +701,7 @@ impl BinaryData {
 
     /// The data as a bit string.
     pub fn bits(&self) -> Bits<'_> {
-        Bits {
-            bytes: &self.bytes,
-            len: self.len_bits as usize,
-        }
+        Bits { bytes: &self.bytes, len: self.len_bits as usize }
     }
 
     /// The bytes holding the data; the last one is zero-padded.
@@ -814,13 +761,7 @@ mod tests {
     #[test]
     fn invalid_character_is_reported_with_its_index() {
         let mut p = PayloadBuf::default();
-        assert_eq!(
-            p.push_armored(b"15R!"),
-            Err(ArmorError::InvalidChar {
-                index: 3,
-                byte: b'!'
-            })
-        );
+        assert_eq!(p.push_armored(b"15R!"), Err(ArmorError::InvalidChar { index: 3, byte: b'!' }));
     }
 
     #[test]

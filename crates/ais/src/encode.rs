@@ -107,20 +107,13 @@ fn write_tag_block(f: &Framing<'_>, number: usize, count: usize, out: &mut Vec<u
     };
     if count > 1 {
         sep(out);
-        let _ = write!(
-            out,
-            "g:{number}-{count}-{}",
-            f.tag_group_id.unwrap_or(f.sequence_id as u32)
-        );
+        let _ = write!(out, "g:{number}-{count}-{}", f.tag_group_id.unwrap_or(f.sequence_id as u32));
     }
     if let Some(s) = f.tag_source {
         sep(out);
         out.extend_from_slice(b"s:");
         // Tag block values may not contain the delimiters.
-        out.extend(
-            s.bytes()
-                .filter(|b| !matches!(b, b',' | b'*' | b'\\' | b'!' | b'$')),
-        );
+        out.extend(s.bytes().filter(|b| !matches!(b, b',' | b'*' | b'\\' | b'!' | b'$')));
     }
     if let Some(t) = f.tag_time_ms {
         sep(out);

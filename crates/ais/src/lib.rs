@@ -42,6 +42,8 @@ pub mod application;
 pub mod bits;
 pub mod decoder;
 pub mod encode;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod message;
 pub mod nmea;
 pub mod time;
@@ -49,8 +51,6 @@ pub mod units;
 
 pub use application::Application;
 pub use bits::{BinaryData, Text};
-pub use decoder::{
-    DecodeError, Decoded, Decoder, ErrorKind, Meta, Options, ReceiveTime, Stats, TimeSource,
-};
+pub use decoder::{DecodeError, Decoded, Decoder, ErrorKind, Meta, Options, ReceiveTime, Stats, TimeSource};
 pub use encode::{Framing, encode_sentences};
 pub use message::{Message, MessageError, Repairs};

@@ -420,11 +420,7 @@ pub struct Header {
 impl Header {
     #[allow(clippy::cast_possible_truncation)]
     fn read(r: &mut Reader<'_>) -> Self {
-        Header {
-            msg_type: r.u(6) as u8,
-            repeat: r.u(2) as u8,
-            mmsi: r.u(30) as u32,
-        }
+        Header { msg_type: r.u(6) as u8, repeat: r.u(2) as u8, mmsi: r.u(30) as u32 }
     }
 
     fn write(&self, w: &mut Writer) {
@@ -664,12 +660,7 @@ pub enum ChannelTarget {
 
 impl Default for ChannelTarget {
     fn default() -> Self {
-        ChannelTarget::Area {
-            ne_lon: 0,
-            ne_lat: 0,
-            sw_lon: 0,
-            sw_lat: 0,
-        }
+        ChannelTarget::Area { ne_lon: 0, ne_lat: 0, sw_lon: 0, sw_lat: 0 }
     }
 }
 
@@ -720,12 +711,7 @@ pub enum Dimensions {
 
 impl Default for Dimensions {
     fn default() -> Self {
-        Dimensions::Ship {
-            to_bow: 0,
-            to_stern: 0,
-            to_port: 0,
-            to_starboard: 0,
-        }
+        Dimensions::Ship { to_bow: 0, to_stern: 0, to_port: 0, to_starboard: 0 }
     }
 }
 
@@ -760,9 +746,7 @@ pub enum StaticDataPart {
 
 impl Default for StaticDataPart {
     fn default() -> Self {
-        StaticDataPart::A {
-            shipname: Text::default(),
-        }
+        StaticDataPart::A { shipname: Text::default() }
     }
 }
 
@@ -886,10 +870,7 @@ impl core::fmt::Display for MessageError {
                 write!(f, "type 24 part number {p} (expected 0 for A or 1 for B)")
             }
             MessageError::TooShortForMode { msg_type, bits } => {
-                write!(
-                    f,
-                    "type {msg_type} message of {bits} bits is too short for its addressing flags"
-                )
+                write!(f, "type {msg_type} message of {bits} bits is too short for its addressing flags")
             }
         }
     }
@@ -929,19 +910,12 @@ impl Repairs {
     }
 
     /// Every repair name, in bit order.
-    pub const ALL_NAMES: [&'static str; 5] = [
-        "short_payload",
-        "long_payload",
-        "no_checksum",
-        "bad_tag_block",
-        "fill_bits",
-    ];
+    pub const ALL_NAMES: [&'static str; 5] =
+        ["short_payload", "long_payload", "no_checksum", "bad_tag_block", "fill_bits"];
 
     /// Names of the repairs made, for output and counting.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
-        (0..Self::ALL_NAMES.len())
-            .filter(move |k| self.0 & (1 << k) != 0)
-            .map(|k| Self::ALL_NAMES[k])
+        (0..Self::ALL_NAMES.len()).filter(move |k| self.0 & (1 << k) != 0).map(|k| Self::ALL_NAMES[k])
     }
 }
 
@@ -965,7 +939,7 @@ fn standard_range(msg_type: u8) -> (usize, usize) {
         23 => (160, 160),
         24 => (160, 168),
         25 => (40, 168),
-        26 => (60, 1064),
+        26 => (60, 1004),
         27 => (96, 96),
         _ => (0, 0),
     }
@@ -983,7 +957,8 @@ fn lenient_range(msg_type: u8) -> (usize, usize) {
         8 => (56, 1008),
         10 => (72, usize::MAX),
         12 => (72, 1008),
-        14 => (40, 960),
+        // gpsd stops at 960; a full 5-slot message is longer and is still a message.
+        14 => (40, 1008),
         15 => (88, 168),
         16 => (96, 168),
         17 => (80, 816),
@@ -1028,11 +1003,7 @@ impl Message {
     /// As [`Message::decode`], writing into `out` (left unchanged on error);
     /// lets a decoder reuse one message slot instead of moving messages around.
     #[inline]
-    pub fn decode_into(
-        bits: Bits<'_>,
-        strict: bool,
-        out: &mut Message,
-    ) -> Result<Repairs, MessageError> {
+    pub fn decode_into(bits: Bits<'_>, strict: bool, out: &mut Message) -> Result<Repairs, MessageError> {
         let len = bits.len();
         if len < 6 {
             return Err(MessageError::Empty);
@@ -1045,18 +1016,12 @@ impl Message {
         let mut repairs = Repairs::NONE;
         if strict {
             if !strict_length_ok(msg_type, len) {
-                return Err(MessageError::Length {
-                    msg_type,
-                    bits: len,
-                });
+                return Err(MessageError::Length { msg_type, bits: len });
             }
         } else {
             let (lo, hi) = lenient_range(msg_type);
             if len < lo || len > hi {
-                return Err(MessageError::Length {
-                    msg_type,
-                    bits: len,
-                });
+                return Err(MessageError::Length { msg_type, bits: len });
             }
             let (slo, shi) = standard_range(msg_type);
             if len < slo {
@@ -1107,19 +1072,11 @@ impl Message {
                 for a in acks.iter_mut().take(count) {
                     #[allow(clippy::cast_possible_truncation)]
                     {
-                        *a = Ack {
-                            mmsi: r.u(30) as u32,
-                            seqno: r.u(2) as u8,
-                        };
+                        *a = Ack { mmsi: r.u(30) as u32, seqno: r.u(2) as u8 };
                     }
                 }
                 #[allow(clippy::cast_possible_truncation)]
-                Message::Acknowledge(Acknowledge {
-                    header,
-                    spare,
-                    acks,
-                    count: count as u8,
-                })
+                Message::Acknowledge(Acknowledge { header, spare, acks, count: count as u8 })
             }
             8 => {
                 let header = Header::read(&mut r);
@@ -1152,11 +1109,7 @@ impl Message {
                 let header = Header::read(&mut r);
                 #[allow(clippy::cast_possible_truncation)]
                 let spare = r.u(2) as u8;
-                Message::SafetyBroadcast(SafetyBroadcast {
-                    header,
-                    spare,
-                    text: r.text_rest(),
-                })
+                Message::SafetyBroadcast(SafetyBroadcast { header, spare, text: r.text_rest() })
             }
             15 => {
                 let header = Header::read(&mut r);
@@ -1236,12 +1189,7 @@ impl Message {
                     }
                 }
                 #[allow(clippy::cast_possible_truncation)]
-                Message::DataLinkManagement(DataLinkManagement {
-                    header,
-                    spare,
-                    reservations,
-                    count: count as u8,
-                })
+                Message::DataLinkManagement(DataLinkManagement { header, spare, reservations, count: count as u8 })
             }
             21 => {
                 let fixed = AidToNavigationFixed::read(&bits);
@@ -1294,27 +1242,16 @@ impl Message {
                 let part = match part_no {
                     0 => {
                         if !strict && len > 168 {
-                            return Err(MessageError::Length {
-                                msg_type,
-                                bits: len,
-                            });
+                            return Err(MessageError::Length { msg_type, bits: len });
                         }
-                        StaticDataPart::A {
-                            shipname: r.text(20),
-                        }
+                        StaticDataPart::A { shipname: r.text(20) }
                     }
                     1 => {
                         if len < 168 {
-                            return Err(MessageError::Length {
-                                msg_type,
-                                bits: len,
-                            });
+                            return Err(MessageError::Length { msg_type, bits: len });
                         }
                         if strict && len != 168 {
-                            return Err(MessageError::Length {
-                                msg_type,
-                                bits: len,
-                            });
+                            return Err(MessageError::Length { msg_type, bits: len });
                         }
                         #[allow(clippy::cast_possible_truncation)]
                         let shiptype = r.u(8) as u8;
@@ -1337,16 +1274,7 @@ impl Message {
                         };
                         #[allow(clippy::cast_possible_truncation)]
                         let (epfd, spare) = (r.u(4) as u8, r.u(2) as u8);
-                        StaticDataPart::B {
-                            shiptype,
-                            vendor_id,
-                            model,
-                            serial,
-                            callsign,
-                            dimensions,
-                            epfd,
-                            spare,
-                        }
+                        StaticDataPart::B { shiptype, vendor_id, model, serial, callsign, dimensions, epfd, spare }
                     }
                     p => return Err(MessageError::UnknownPart(p)),
                 };
@@ -1359,10 +1287,7 @@ impl Message {
                 let radio_bits = if msg_type == 26 { 20 } else { 0 };
                 let need = 40 + 30 * addressed as usize + 16 * structured as usize + radio_bits;
                 if len < need {
-                    return Err(MessageError::TooShortForMode {
-                        msg_type,
-                        bits: len,
-                    });
+                    return Err(MessageError::TooShortForMode { msg_type, bits: len });
                 }
                 #[allow(clippy::cast_possible_truncation)]
                 let dest_mmsi = addressed.then(|| r.u(30) as u32);
@@ -1371,23 +1296,9 @@ impl Message {
                 let data_len = len - r.pos() - radio_bits;
                 let data = bits.slice_to_binary(r.pos(), data_len);
                 #[allow(clippy::cast_possible_truncation)]
-                let radio = if msg_type == 26 {
-                    bits.u(len - 20, 20) as u32
-                } else {
-                    0
-                };
-                let m = SlotBinary {
-                    header,
-                    dest_mmsi,
-                    app_id,
-                    data,
-                    radio,
-                };
-                if msg_type == 25 {
-                    Message::SingleSlotBinary(m)
-                } else {
-                    Message::MultiSlotBinary(m)
-                }
+                let radio = if msg_type == 26 { bits.u(len - 20, 20) as u32 } else { 0 };
+                let m = SlotBinary { header, dest_mmsi, app_id, data, radio };
+                if msg_type == 25 { Message::SingleSlotBinary(m) } else { Message::MultiSlotBinary(m) }
             }
             27 => Message::LongRange(LongRange::read(&bits)),
             _ => return Err(MessageError::UnknownType(msg_type)),
@@ -1448,10 +1359,8 @@ impl Message {
                 w.u(m.mmsi1 as u64, 30);
                 w.u(m.type1_1 as u64, 6);
                 w.u(m.offset1_1 as u64, 12);
-                let second_request =
-                    m.spare2 != 0 || m.type1_2 != 0 || m.offset1_2 != 0 || m.spare3 != 0;
-                let second_station =
-                    m.mmsi2 != 0 || m.type2_1 != 0 || m.offset2_1 != 0 || m.spare4 != 0;
+                let second_request = m.spare2 != 0 || m.type1_2 != 0 || m.offset1_2 != 0 || m.spare3 != 0;
+                let second_station = m.mmsi2 != 0 || m.type2_1 != 0 || m.offset2_1 != 0 || m.spare4 != 0;
                 if second_request || second_station {
                     w.u(m.spare2 as u64, 2);
                     w.u(m.type1_2 as u64, 6);
@@ -1512,24 +1421,14 @@ impl Message {
                 w.u(m.txrx as u64, 4);
                 w.b(m.power);
                 match m.target {
-                    ChannelTarget::Area {
-                        ne_lon,
-                        ne_lat,
-                        sw_lon,
-                        sw_lat,
-                    } => {
+                    ChannelTarget::Area { ne_lon, ne_lat, sw_lon, sw_lat } => {
                         w.i(ne_lon as i64, 18);
                         w.i(ne_lat as i64, 17);
                         w.i(sw_lon as i64, 18);
                         w.i(sw_lat as i64, 17);
                         w.b(false);
                     }
-                    ChannelTarget::Addressed {
-                        dest1,
-                        spare1,
-                        dest2,
-                        spare2,
-                    } => {
+                    ChannelTarget::Addressed { dest1, spare1, dest2, spare2 } => {
                         w.u(dest1 as u64, 30);
                         w.u(spare1 as u64, 5);
                         w.u(dest2 as u64, 30);
@@ -1550,16 +1449,7 @@ impl Message {
                         w.u(0, 2);
                         w.text(&shipname, 20);
                     }
-                    StaticDataPart::B {
-                        shiptype,
-                        vendor_id,
-                        model,
-                        serial,
-                        callsign,
-                        dimensions,
-                        epfd,
-                        spare,
-                    } => {
+                    StaticDataPart::B { shiptype, vendor_id, model, serial, callsign, dimensions, epfd, spare } => {
                         w.u(1, 2);
                         w.u(shiptype as u64, 8);
                         w.text(&vendor_id, 3);
@@ -1567,12 +1457,7 @@ impl Message {
                         w.u(serial as u64, 20);
                         w.text(&callsign, 7);
                         match dimensions {
-                            Dimensions::Ship {
-                                to_bow,
-                                to_stern,
-                                to_port,
-                                to_starboard,
-                            } => {
+                            Dimensions::Ship { to_bow, to_stern, to_port, to_starboard } => {
                                 w.u(to_bow as u64, 9);
                                 w.u(to_stern as u64, 9);
                                 w.u(to_port as u64, 6);
@@ -1607,61 +1492,21 @@ impl Message {
     /// The common header fields.
     pub fn header(&self) -> Header {
         match self {
-            Message::Position(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::BaseStation(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::StaticVoyage(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::SarAircraft(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::UtcInquiry(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::ClassBPosition(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::ClassBExtended(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::GroupAssignment(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::LongRange(m) => Header {
-                msg_type: m.msg_type,
-                repeat: m.repeat,
-                mmsi: m.mmsi,
-            },
-            Message::GnssBroadcast(m) => Header {
-                msg_type: m.fixed.msg_type,
-                repeat: m.fixed.repeat,
-                mmsi: m.fixed.mmsi,
-            },
-            Message::AidToNavigation(m) => Header {
-                msg_type: m.fixed.msg_type,
-                repeat: m.fixed.repeat,
-                mmsi: m.fixed.mmsi,
-            },
+            Message::Position(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::BaseStation(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::StaticVoyage(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::SarAircraft(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::UtcInquiry(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::ClassBPosition(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::ClassBExtended(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::GroupAssignment(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::LongRange(m) => Header { msg_type: m.msg_type, repeat: m.repeat, mmsi: m.mmsi },
+            Message::GnssBroadcast(m) => {
+                Header { msg_type: m.fixed.msg_type, repeat: m.fixed.repeat, mmsi: m.fixed.mmsi }
+            }
+            Message::AidToNavigation(m) => {
+                Header { msg_type: m.fixed.msg_type, repeat: m.fixed.repeat, mmsi: m.fixed.mmsi }
+            }
             Message::AddressedBinary(m) => m.header,
             Message::Acknowledge(m) => m.header,
             Message::BinaryBroadcast(m) => m.header,
@@ -1730,9 +1575,7 @@ mod tests {
     #[test]
     fn decodes_a_type_1_known_to_noaadata() {
         // Kurt Schwehr's sample from gpsd's test/sample.aivdm, checked with noaadata.
-        let Message::Position(p) = decode("15RTgt0PAso;90TKcjM8h6g208CQ", 0) else {
-            panic!()
-        };
+        let Message::Position(p) = decode("15RTgt0PAso;90TKcjM8h6g208CQ", 0) else { panic!() };
         assert_eq!(p.mmsi, 371798000);
         assert_eq!(p.turn, -127);
         assert_eq!(p.speed, 123);
@@ -1748,29 +1591,28 @@ mod tests {
     fn unknown_types_are_errors() {
         let mut p = PayloadBuf::default();
         p.push_armored(b"L000000000000000000000000000").unwrap(); // type 28
-        assert_eq!(
-            Message::decode(p.bits(), false),
-            Err(MessageError::UnknownType(28))
-        );
+        assert_eq!(Message::decode(p.bits(), false), Err(MessageError::UnknownType(28)));
+    }
+
+    #[test]
+    fn lenient_accepts_every_length_strict_accepts() {
+        for t in 1..=27u8 {
+            let (lo, hi) = lenient_range(t);
+            for len in 0..1100 {
+                if strict_length_ok(t, len) {
+                    assert!(lo <= len && len <= hi, "type {t}, {len} bits");
+                }
+            }
+        }
     }
 
     #[test]
     fn strict_rejects_short_type_5_that_lenient_repairs() {
         let mut w = Writer::default();
-        let m = StaticVoyage {
-            msg_type: 5,
-            mmsi: 1,
-            ..Default::default()
-        };
+        let m = StaticVoyage { msg_type: 5, mmsi: 1, ..Default::default() };
         m.write(&mut w);
         let bits = Bits::new(w.bits().bytes(), 420);
-        assert!(matches!(
-            Message::decode(bits, true),
-            Err(MessageError::Length {
-                msg_type: 5,
-                bits: 420
-            })
-        ));
+        assert!(matches!(Message::decode(bits, true), Err(MessageError::Length { msg_type: 5, bits: 420 })));
         let (_, repairs) = Message::decode(bits, false).unwrap();
         assert!(repairs.contains(Repairs::SHORT));
     }

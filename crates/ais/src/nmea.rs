@@ -145,9 +145,7 @@ impl core::fmt::Display for FrameError {
             FrameErrorKind::FieldCount => {
                 "expected 7 comma-separated fields (!xxVDM,count,number,seq,channel,payload,fill)"
             }
-            FrameErrorKind::FragmentNumbers => {
-                "fragment count/number missing, not 1-9, or number > count"
-            }
+            FrameErrorKind::FragmentNumbers => "fragment count/number missing, not 1-9, or number > count",
             FrameErrorKind::SequenceId => "sequential message ID is not a digit",
             FrameErrorKind::ChecksumSyntax => "checksum after '*' is not two hexadecimal digits",
             FrameErrorKind::UnterminatedTagBlock => "tag block not closed by '\\'",
@@ -199,7 +197,32 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
     Some(v)
 }
 
-/// Reads an epoch time given in seconds (optionally with a fraction) or milliseconds.
+/// Reads a tag block `c:` time: Unix seconds (optionally with a fraction), or
+/// milliseconds when it has 12 or more digits.
+fn parse_tag_time_ms(s: &[u8]) -> Option<i64> {
+    let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits >= 12 && digits == s.len() {
+        return parse_u64(s).and_then(|v| i64::try_from(v).ok());
+    }
+    let (int, frac) = match s.iter().position(|&b| b == b'.') {
+        Some(p) => (&s[..p], &s[p + 1..]),
+        None => (s, &s[s.len()..]),
+    };
+    let secs = i64::try_from(parse_u64(int)?).ok()?;
+    let mut ms = secs.checked_mul(1000)?;
+    if !frac.is_empty() {
+        if !frac.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        ms +=
+            frac.iter().take(3).chain(std::iter::repeat(&b'0')).take(3).fold(0i64, |a, &d| a * 10 + (d - b'0') as i64);
+    }
+    Some(ms)
+}
+
+/// Reads an epoch time in a receiver prefix or trailer, where a bare number
+/// must look like a plausible epoch: 9-11 digits of seconds (optionally with a
+/// fraction) or 13 digits of milliseconds.
 fn parse_epoch_ms(s: &[u8]) -> Option<i64> {
     let (int, frac) = match s.iter().position(|&b| b == b'.') {
         Some(p) => (&s[..p], &s[p + 1..]),
@@ -242,27 +265,17 @@ pub fn parse_line(line: &[u8]) -> Result<Line<'_>, FrameError> {
         return Ok(Line::Blank);
     }
     // Locate the first structural character; what precedes it is a receiver prefix.
-    let Some(first) = line[start..]
-        .iter()
-        .position(|&b| matches!(b, b'!' | b'\\' | b'$'))
-    else {
+    let Some(first) = line[start..].iter().position(|&b| matches!(b, b'!' | b'\\' | b'$')) else {
         return Ok(Line::Other);
     };
     let first = start + first;
-    let prefix_time_ms = if first > start {
-        parse_prefix_time(&line[start..first])
-    } else {
-        None
-    };
+    let prefix_time_ms = if first > start { parse_prefix_time(&line[start..first]) } else { None };
 
     let mut pos = first;
     let mut tag = TagBlock::default();
     while pos < line.len() && line[pos] == b'\\' {
         let Some(close) = line[pos + 1..].iter().position(|&b| b == b'\\') else {
-            return Err(FrameError {
-                kind: FrameErrorKind::UnterminatedTagBlock,
-                offset: pos,
-            });
+            return Err(FrameError { kind: FrameErrorKind::UnterminatedTagBlock, offset: pos });
         };
         parse_tag_block(&line[pos + 1..pos + 1 + close], &mut tag);
         pos += close + 2;
@@ -285,12 +298,7 @@ pub fn parse_line(line: &[u8]) -> Result<Line<'_>, FrameError> {
         e.offset += pos;
         e
     })?;
-    Ok(Line::Ais {
-        prefix_time_ms,
-        tag,
-        sentence,
-        trailer,
-    })
+    Ok(Line::Ais { prefix_time_ms, tag, sentence, trailer })
 }
 
 fn parse_prefix_time(p: &[u8]) -> Option<i64> {
@@ -334,7 +342,7 @@ fn parse_tag_block<'a>(block: &'a [u8], tag: &mut TagBlock<'a>) {
         };
         let (key, value) = (&field[..colon], &field[colon + 1..]);
         match key {
-            b"c" => tag.time_ms = parse_epoch_ms(value),
+            b"c" => tag.time_ms = parse_tag_time_ms(value),
             b"s" => tag.source = Some(value),
             b"d" => tag.destination = Some(value),
             b"t" => tag.text = Some(value),
@@ -357,11 +365,7 @@ fn parse_tag_block<'a>(block: &'a [u8], tag: &mut TagBlock<'a>) {
 }
 
 fn make_group(number: u64, count: u64, id: u64) -> Option<TagGroup> {
-    Some(TagGroup {
-        number: u8::try_from(number).ok()?,
-        count: u8::try_from(count).ok()?,
-        id: u32::try_from(id).ok()?,
-    })
+    Some(TagGroup { number: u8::try_from(number).ok()?, count: u8::try_from(count).ok()?, id: u32::try_from(id).ok()? })
 }
 
 fn parse_group(v: &[u8], sep: u8) -> Option<TagGroup> {
@@ -401,24 +405,14 @@ fn parse_sentence(s: &[u8]) -> Result<(Sentence<'_>, Trailer<'_>), FrameError> {
     let (checksum, after) = match star {
         Some(p) => {
             let (Some(&h), Some(&l)) = (s.get(p + 1), s.get(p + 2)) else {
-                return Err(FrameError {
-                    kind: FrameErrorKind::ChecksumSyntax,
-                    offset: p,
-                });
+                return Err(FrameError { kind: FrameErrorKind::ChecksumSyntax, offset: p });
             };
             let (Some(h), Some(l)) = (hex_val(h), hex_val(l)) else {
-                return Err(FrameError {
-                    kind: FrameErrorKind::ChecksumSyntax,
-                    offset: p,
-                });
+                return Err(FrameError { kind: FrameErrorKind::ChecksumSyntax, offset: p });
             };
             let found = h << 4 | l;
             let computed = nmea_checksum(body);
-            let c = if found == computed {
-                Checksum::Valid
-            } else {
-                Checksum::Mismatch { computed, found }
-            };
+            let c = if found == computed { Checksum::Valid } else { Checksum::Mismatch { computed, found } };
             (c, &s[p + 3..])
         }
         None => (Checksum::Missing, &s[s.len()..]),
@@ -426,10 +420,7 @@ fn parse_sentence(s: &[u8]) -> Result<(Sentence<'_>, Trailer<'_>), FrameError> {
 
     // body = "AIVDM,count,number,seq,channel,payload,fill". The four short
     // header fields are walked; the payload runs to the last comma.
-    let field_err = |at: usize| FrameError {
-        kind: FrameErrorKind::FieldCount,
-        offset: 1 + at,
-    };
+    let field_err = |at: usize| FrameError { kind: FrameErrorKind::FieldCount, offset: 1 + at };
     let mut starts = [0usize; 5];
     let mut ends = [0usize; 5];
     let mut i = 6; // just after "AIVDM,"
@@ -461,30 +452,17 @@ fn parse_sentence(s: &[u8]) -> Result<(Sentence<'_>, Trailer<'_>), FrameError> {
     let count = parse_u64(field(0)).filter(|c| (1..=9).contains(c));
     let number = parse_u64(field(1)).filter(|n| *n >= 1);
     let (Some(count), Some(number)) = (count, number) else {
-        let off = if count.is_none() {
-            starts[0]
-        } else {
-            starts[1]
-        };
-        return Err(FrameError {
-            kind: FrameErrorKind::FragmentNumbers,
-            offset: 1 + off,
-        });
+        let off = if count.is_none() { starts[0] } else { starts[1] };
+        return Err(FrameError { kind: FrameErrorKind::FragmentNumbers, offset: 1 + off });
     };
     if number > count {
-        return Err(FrameError {
-            kind: FrameErrorKind::FragmentNumbers,
-            offset: 1 + starts[1],
-        });
+        return Err(FrameError { kind: FrameErrorKind::FragmentNumbers, offset: 1 + starts[1] });
     }
     let sequence_id = match field(2) {
         [] => None,
         [d] if d.is_ascii_digit() => Some(d - b'0'),
         _ => {
-            return Err(FrameError {
-                kind: FrameErrorKind::SequenceId,
-                offset: 1 + starts[2],
-            });
+            return Err(FrameError { kind: FrameErrorKind::SequenceId, offset: 1 + starts[2] });
         }
     };
     let channel = field(3).first().copied();
@@ -551,11 +529,7 @@ pub fn parse_plain_sentence(line: &[u8]) -> Option<(Sentence<'_>, &[u8])> {
     };
     let count = line[7].wrapping_sub(b'0');
     let number = line[9].wrapping_sub(b'0');
-    if !(1..=9).contains(&count)
-        || !(1..=count).contains(&number)
-        || line[8] != b','
-        || line[10] != b','
-    {
+    if !(1..=9).contains(&count) || !(1..=count).contains(&number) || line[8] != b',' || line[10] != b',' {
         return None;
     }
     let mut i = 11;
@@ -590,11 +564,7 @@ pub fn parse_plain_sentence(line: &[u8]) -> Option<(Sentence<'_>, &[u8])> {
     let star = comma + 2;
     let found = hex_val(line[star + 1])? << 4 | hex_val(line[star + 2])?;
     let computed = nmea_checksum(&line[1..star]);
-    let checksum = if found == computed {
-        Checksum::Valid
-    } else {
-        Checksum::Mismatch { computed, found }
-    };
+    let checksum = if found == computed { Checksum::Valid } else { Checksum::Mismatch { computed, found } };
     let sentence = Sentence {
         talker: [line[1], line[2]],
         own_ship,
@@ -631,18 +601,14 @@ mod tests {
 
     #[test]
     fn parses_a_plain_sentence() {
-        let Line::Ais {
-            sentence: s, tag, ..
-        } = parse_line(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n").unwrap()
+        let Line::Ais { sentence: s, tag, .. } =
+            parse_line(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n").unwrap()
         else {
             panic!()
         };
         assert_eq!(&s.talker, b"AI");
         assert!(!s.own_ship);
-        assert_eq!(
-            (s.fragment_count, s.fragment_number, s.sequence_id),
-            (1, 1, None)
-        );
+        assert_eq!((s.fragment_count, s.fragment_number, s.sequence_id), (1, 1, None));
         assert_eq!(s.channel, Some(b'A'));
         assert_eq!(s.payload, b"15RTgt0PAso;90TKcjM8h6g208CQ");
         assert_eq!(s.fill_bits, Some(0));
@@ -652,8 +618,7 @@ mod tests {
 
     #[test]
     fn reports_a_wrong_checksum() {
-        let Line::Ais { sentence: s, .. } =
-            parse_line(b"!AIVDM,1,1,,B,15NG6V0P01G?cFhE`R2IU?wn28R>,0*FF").unwrap()
+        let Line::Ais { sentence: s, .. } = parse_line(b"!AIVDM,1,1,,B,15NG6V0P01G?cFhE`R2IU?wn28R>,0*FF").unwrap()
         else {
             panic!()
         };
@@ -663,44 +628,26 @@ mod tests {
     #[test]
     fn reads_tag_block_time_source_and_group() {
         let line = br"\g:1-2-1604,s:rORBCOMM008,c:1418169601,T:2014-12-10 00.00.01*37\!AIVDM,2,1,6,A,53@o0E000001Q0CG37U8u<Tp4q@D00000000000018330400000000000000,0*63";
-        let Line::Ais { tag, sentence, .. } = parse_line(line).unwrap() else {
-            panic!()
-        };
+        let Line::Ais { tag, sentence, .. } = parse_line(line).unwrap() else { panic!() };
         assert!(tag.valid);
         assert_eq!(tag.time_ms, Some(1_418_169_601_000));
         assert_eq!(tag.source, Some(&b"rORBCOMM008"[..]));
-        assert_eq!(
-            tag.group,
-            Some(TagGroup {
-                number: 1,
-                count: 2,
-                id: 1604
-            })
-        );
+        assert_eq!(tag.group, Some(TagGroup { number: 1, count: 2, id: 1604 }));
         assert_eq!(sentence.sequence_id, Some(6));
     }
 
     #[test]
     fn reads_old_style_group_and_pghp() {
-        let Line::Ais { tag, .. } =
-            parse_line(br"\1G2:0125,c:1354719387*0D\!AIVDM,2,1,4,A,539LiHP2;42`@pE<000<tq@V1<TpL4000000001?1SV@@73R0J0TQCAD,0*1E")
-                .unwrap()
-        else {
+        let Line::Ais { tag, .. } = parse_line(
+            br"\1G2:0125,c:1354719387*0D\!AIVDM,2,1,4,A,539LiHP2;42`@pE<000<tq@V1<TpL4000000001?1SV@@73R0J0TQCAD,0*1E",
+        )
+        .unwrap() else {
             panic!()
         };
-        assert_eq!(
-            tag.group,
-            Some(TagGroup {
-                number: 1,
-                count: 2,
-                id: 125
-            })
-        );
+        assert_eq!(tag.group, Some(TagGroup { number: 1, count: 2, id: 125 }));
         assert_eq!(
             parse_line(b"$PGHP,1,2010,6,11,11,46,11,390,231,45,992190934,1,2B*5B").unwrap(),
-            Line::Pghp {
-                time_ms: 1_276_256_771_390
-            }
+            Line::Pghp { time_ms: 1_276_256_771_390 }
         );
     }
 
@@ -721,8 +668,7 @@ mod tests {
         };
         assert_eq!(prefix_time_ms, Some(1_428_451_253_250));
         let Line::Ais { prefix_time_ms, .. } =
-            parse_line(b"2015-04-08T00:00:53Z,!AIVDM,1,1,,A,13nN34?000QFpgRWnQLLSPpF00SO,0*1C")
-                .unwrap()
+            parse_line(b"2015-04-08T00:00:53Z,!AIVDM,1,1,,A,13nN34?000QFpgRWnQLLSPpF00SO,0*1C").unwrap()
         else {
             panic!()
         };
@@ -731,22 +677,15 @@ mod tests {
 
     #[test]
     fn errors_name_the_offset() {
-        let e = parse_line(b"!AIVDM,1,11111111111111111111,,A,403Ovl@000Htt<tSF0l4Q@100`Pq,0*28")
-            .unwrap_err();
+        let e = parse_line(b"!AIVDM,1,11111111111111111111,,A,403Ovl@000Htt<tSF0l4Q@100`Pq,0*28").unwrap_err();
         assert_eq!(e.kind, FrameErrorKind::FragmentNumbers);
         assert_eq!(e.offset, 9);
-        assert_eq!(
-            parse_line(b"!AIVDM,1,1").unwrap_err().kind,
-            FrameErrorKind::FieldCount
-        );
+        assert_eq!(parse_line(b"!AIVDM,1,1").unwrap_err().kind, FrameErrorKind::FieldCount);
     }
 
     #[test]
     fn non_ais_lines_are_not_errors() {
-        assert_eq!(
-            parse_line(b"$GPGGA,123519,4807.038,N*47").unwrap(),
-            Line::Other
-        );
+        assert_eq!(parse_line(b"$GPGGA,123519,4807.038,N*47").unwrap(), Line::Other);
         assert_eq!(parse_line(b"").unwrap(), Line::Blank);
         assert_eq!(parse_line(b"# comment").unwrap(), Line::Blank);
         assert_eq!(parse_line(b"!AIALR,1,2,3*00").unwrap(), Line::Other);

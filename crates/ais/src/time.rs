@@ -28,8 +28,7 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 /// Milliseconds since the Unix epoch for a UTC civil time, if the fields are in range.
 pub fn civil_to_unix_ms(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, ms: i64) -> Option<i64> {
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 || ms > 999
-    {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 || ms > 999 {
         return None;
     }
     if !(0..=9999).contains(&y) || h < 0 || mi < 0 || s < 0 || ms < 0 {
@@ -51,22 +50,10 @@ pub fn parse_iso_ms(s: &str) -> Option<i64> {
         }
         Some(t.iter().fold(0i64, |a, &c| a * 10 + (c - b'0') as i64))
     };
-    if b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let (y, mo, d, h, mi, sec) = (
-        num(0..4)?,
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
-    );
+    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
     let mut i = 19;
     let mut ms = 0;
     if b.get(i) == Some(&b'.') {
@@ -112,12 +99,7 @@ pub fn write_rfc3339_ms(out: &mut String, ms: i64) {
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
-    let (h, mi, s, f) = (
-        rem / 3_600_000,
-        rem / 60_000 % 60,
-        rem / 1000 % 60,
-        rem % 1000,
-    );
+    let (h, mi, s, f) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
     let _ = write!(out, "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
     if f != 0 {
         let _ = write!(out, ".{f:03}");
@@ -140,22 +122,10 @@ mod tests {
 
     #[test]
     fn parses_iso_forms() {
-        assert_eq!(
-            parse_iso_ms("2020-06-30T00:00:00Z"),
-            Some(1_593_475_200_000)
-        );
-        assert_eq!(
-            parse_iso_ms("2020-06-30 00:00:00.5"),
-            Some(1_593_475_200_500)
-        );
-        assert_eq!(
-            parse_iso_ms("2020-06-30T09:00:00+09:00"),
-            Some(1_593_475_200_000)
-        );
+        assert_eq!(parse_iso_ms("2020-06-30T00:00:00Z"), Some(1_593_475_200_000));
+        assert_eq!(parse_iso_ms("2020-06-30 00:00:00.5"), Some(1_593_475_200_500));
+        assert_eq!(parse_iso_ms("2020-06-30T09:00:00+09:00"), Some(1_593_475_200_000));
         assert_eq!(parse_iso_ms("2020-13-30T00:00:00Z"), None);
-        assert_eq!(
-            format_rfc3339_ms(1_593_475_200_500),
-            "2020-06-30T00:00:00.500Z"
-        );
+        assert_eq!(format_rfc3339_ms(1_593_475_200_500), "2020-06-30T00:00:00.500Z");
     }
 }
