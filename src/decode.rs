@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use sealane_ais::{Decoded, Decoder, Options, Stats};
 
 use crate::gpsd::GpsdWriter;
-use crate::input::{Input, for_each_line};
+use sealane_ingest::input::{Input, for_each_line};
 
 /// Settings of one `decode` run.
 #[derive(Debug, Clone)]

@@ -9,5 +9,7 @@ pub mod decode;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod gpsd;
-pub mod input;
+pub mod ingest;
+pub mod query;
+
 pub mod json;

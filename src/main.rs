@@ -2,12 +2,23 @@
 //! done by the library half of this crate and the `sealane-*` crates.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use sealane::decode::{self, DecodeConfig};
-use sealane::input::Input;
+use sealane::ingest::{self, IngestConfig};
+use sealane::query::{OutFormat, Row, write_rows};
+use sealane_core::Label;
+use sealane_core::time::parse_time;
+use sealane_ingest::Format;
+use sealane_ingest::clean::CleanOptions;
+use sealane_ingest::input::Input;
+use sealane_store::{Bbox, Store};
 
 #[derive(Parser)]
 #[command(
@@ -48,11 +59,138 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Ingest NMEA or CSV archives (files, `-`, or tcp:// tcp-listen:// udp:// feeds) into a store.
+    Ingest {
+        /// Inputs: files (plain, gzip, zstd), `-`, `tcp://host:port` (a feed to connect to),
+        /// `tcp-listen://addr[:port]` or `udp://addr[:port]` (default port 10110).
+        inputs: Vec<String>,
+        /// The store (an SQLite file, created if missing).
+        #[arg(long)]
+        store: PathBuf,
+        /// auto, nmea, csv, or a CSV dialect: marinecadastre, dma, aisdb-spire, kr-national.
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// Label of these records: `public` (default) or a JSON label.
+        #[arg(long, default_value = "public")]
+        label: String,
+        /// Source name (default: each input's name).
+        #[arg(long)]
+        source_name: Option<String>,
+        /// Offset from UTC of CSV times that carry none, e.g. +09:00 for Korean exports.
+        #[arg(long, default_value = "+00:00")]
+        tz: String,
+        /// Reorder window, seconds of data time.
+        #[arg(long, default_value_t = 30.0)]
+        window: f64,
+        /// Reports of the same message this far apart (seconds) are merged as duplicates.
+        #[arg(long, default_value_t = 30.0)]
+        duplicate_window: f64,
+        /// Write an acknowledgement (JSON line) after every commit, to this file or `-` (stdout).
+        #[arg(long)]
+        acks: Option<PathBuf>,
+        /// Commit after this many positions are buffered.
+        #[arg(long, default_value_t = 1 << 20)]
+        commit_every: usize,
+        /// Stop network inputs after this many seconds (default: run until interrupted).
+        #[arg(long)]
+        duration: Option<f64>,
+        /// No progress bar and no summary.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Query a store: a vessel's track, an area, or the latest positions.
+    Query {
+        #[command(subcommand)]
+        what: QueryCommand,
+    },
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+#[derive(clap::Args)]
+struct QueryOpts {
+    /// The store.
+    #[arg(long)]
+    store: PathBuf,
+    /// Start time (RFC 3339, date, or Unix seconds).
+    #[arg(long)]
+    from: Option<String>,
+    /// End time.
+    #[arg(long)]
+    to: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: OutFormat,
+}
+
+#[derive(Subcommand)]
+enum QueryCommand {
+    /// One vessel's positions over a time window.
+    Track {
+        #[command(flatten)]
+        opts: QueryOpts,
+        /// The vessel's MMSI.
+        #[arg(long)]
+        mmsi: u32,
+    },
+    /// Every position inside a box over a time window.
+    Area {
+        #[command(flatten)]
+        opts: QueryOpts,
+        /// West,south,east,north in degrees (west > east crosses the antimeridian).
+        #[arg(long)]
+        bbox: String,
+    },
+    /// The latest position of every vessel (optionally inside a box).
+    Latest {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// West,south,east,north in degrees.
+        #[arg(long)]
+        bbox: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: OutFormat,
+    },
+}
+
+fn parse_tz(s: &str) -> Result<i64> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("utc") || t == "Z" {
+        return Ok(0);
+    }
+    let (sign, rest) = match t.as_bytes().first() {
+        Some(b'+') => (1, &t[1..]),
+        Some(b'-') => (-1, &t[1..]),
+        _ => bail!("--tz {s:?}: expected an offset like +09:00"),
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i64, i64) = (h.parse().context("--tz hours")?, m.parse().context("--tz minutes")?);
+    Ok(sign * (h * 60 + m))
+}
+
+fn time_window(from: &Option<String>, to: &Option<String>) -> Result<(i64, i64)> {
+    let f = from.as_deref().map(parse_time).transpose().map_err(anyhow::Error::msg)?.unwrap_or(i64::MIN / 2);
+    let t = to.as_deref().map(parse_time).transpose().map_err(anyhow::Error::msg)?.unwrap_or(i64::MAX / 2);
+    if f > t {
+        bail!("--from is after --to");
+    }
+    Ok((f, t))
+}
+
+fn stop_flag() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = stop.clone();
+    // A second interrupt exits at once; the first lets the current batch commit.
+    let _ = ctrlc::set_handler(move || {
+        if s.swap(true, Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+    });
+    stop
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
         Command::Decode { files, unscaled, strict, meta, show_errors, quiet } => {
             let inputs: Vec<Input> =
                 if files.is_empty() { vec![Input::Stdin] } else { files.iter().map(|f| Input::from_arg(f)).collect() };
@@ -60,17 +198,88 @@ fn main() -> ExitCode {
             let started = Instant::now();
             let mut out = io::stdout();
             let mut err = io::stderr();
-            decode::run(&inputs, &cfg, &mut out, &mut err).and_then(|stats| {
-                if !quiet {
-                    decode::write_summary(&mut err, &stats, inputs.len(), started)?;
-                }
-                Ok(())
-            })
+            let stats = decode::run(&inputs, &cfg, &mut out, &mut err)?;
+            if !quiet {
+                decode::write_summary(&mut err, &stats, inputs.len(), started)?;
+            }
+            Ok(())
         }
-    };
-    match result {
+        Command::Ingest {
+            inputs,
+            store,
+            format,
+            label,
+            source_name,
+            tz,
+            window,
+            duplicate_window,
+            acks,
+            commit_every,
+            duration,
+            quiet,
+        } => {
+            let cfg = IngestConfig {
+                inputs: if inputs.is_empty() { vec!["-".into()] } else { inputs },
+                store,
+                format: Format::parse(&format).map_err(anyhow::Error::msg)?,
+                label: Label::parse(&label).map_err(anyhow::Error::msg)?,
+                source_name,
+                tz_offset_min: parse_tz(&tz)?,
+                clean: CleanOptions {
+                    window_ms: (window * 1000.0) as i64,
+                    duplicate_ms: (duplicate_window * 1000.0) as i64,
+                },
+                commit_positions: commit_every.max(1),
+                acks,
+                duration: duration.map(Duration::from_secs_f64),
+                progress: !quiet,
+                ..IngestConfig::default()
+            };
+            let mut err = io::stderr();
+            let summary = ingest::run(&cfg, &mut err, stop_flag())?;
+            if !quiet {
+                let store = Store::open_read_only(&cfg.store)?;
+                ingest::write_summary(&mut err, &summary, &store)?;
+            }
+            Ok(())
+        }
+        Command::Query { what } => {
+            let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());
+            match what {
+                QueryCommand::Track { opts, mmsi } => {
+                    let (f, t) = time_window(&opts.from, &opts.to)?;
+                    let store = Store::open_read_only(&opts.store)?;
+                    let rows = store.track(mmsi, f, t)?;
+                    write_rows(&mut out, rows.iter().map(Row::from), opts.format)?;
+                }
+                QueryCommand::Area { opts, bbox } => {
+                    let (f, t) = time_window(&opts.from, &opts.to)?;
+                    let bbox = Bbox::parse(&bbox).map_err(anyhow::Error::msg)?;
+                    let store = Store::open_read_only(&opts.store)?;
+                    let rows = store.area(bbox, f, t)?;
+                    write_rows(&mut out, rows.iter().map(Row::from), opts.format)?;
+                }
+                QueryCommand::Latest { store, bbox, format } => {
+                    let bbox = bbox.as_deref().map(Bbox::parse).transpose().map_err(anyhow::Error::msg)?;
+                    let store = Store::open_read_only(&store)?;
+                    let rows = store.latest(bbox)?;
+                    write_rows(&mut out, rows.iter().map(Row::from), format)?;
+                }
+            }
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // A closed pipe (`| head`) is not an error worth reporting.
+            if e.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
             let _ = writeln!(io::stderr(), "sealane: error: {e:#}");
             ExitCode::FAILURE
         }

@@ -18,7 +18,7 @@ macro_rules! layout {
         }
     ) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
         pub struct $name {
             /// Message type (6 bits).
             pub msg_type: u8,
@@ -407,7 +407,7 @@ layout! {
 }
 
 /// Common first 38 bits of every message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Header {
     /// Message type (6 bits).
     pub msg_type: u8,
@@ -431,7 +431,7 @@ impl Header {
 }
 
 /// Type 6: addressed binary message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct AddressedBinary {
     /// Message header.
     pub header: Header,
@@ -452,7 +452,7 @@ pub struct AddressedBinary {
 }
 
 /// One acknowledgement of a type 7 or 13 message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Ack {
     /// Acknowledged MMSI.
     pub mmsi: u32,
@@ -461,7 +461,7 @@ pub struct Ack {
 }
 
 /// Types 7 (binary acknowledge) and 13 (safety related acknowledge).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Acknowledge {
     /// Message header.
     pub header: Header,
@@ -474,7 +474,7 @@ pub struct Acknowledge {
 }
 
 /// Type 8: binary broadcast message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct BinaryBroadcast {
     /// Message header.
     pub header: Header,
@@ -489,7 +489,7 @@ pub struct BinaryBroadcast {
 }
 
 /// Type 12: addressed safety related message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct SafetyAddressed {
     /// Message header.
     pub header: Header,
@@ -506,7 +506,7 @@ pub struct SafetyAddressed {
 }
 
 /// Type 14: safety related broadcast message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct SafetyBroadcast {
     /// Message header.
     pub header: Header,
@@ -517,7 +517,7 @@ pub struct SafetyBroadcast {
 }
 
 /// Type 15: interrogation. Requests that are absent read as zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Interrogation {
     /// Message header.
     pub header: Header,
@@ -548,7 +548,7 @@ pub struct Interrogation {
 }
 
 /// Type 16: assigned mode command, for one or two stations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct AssignedMode {
     /// Message header.
     pub header: Header,
@@ -571,7 +571,7 @@ pub struct AssignedMode {
 }
 
 /// Type 17: GNSS broadcast binary message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct GnssBroadcast {
     /// Message header and reference position.
     pub fixed: GnssBroadcastHeader,
@@ -580,7 +580,7 @@ pub struct GnssBroadcast {
 }
 
 /// One reservation block of a type 20 message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct SlotReservation {
     /// Reserved offset number.
     pub offset: u16,
@@ -593,7 +593,7 @@ pub struct SlotReservation {
 }
 
 /// Type 20: data link management message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct DataLinkManagement {
     /// Message header.
     pub header: Header,
@@ -606,7 +606,7 @@ pub struct DataLinkManagement {
 }
 
 /// Type 21: aid-to-navigation report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct AidToNavigation {
     /// Header and fixed fields.
     pub fixed: AidToNavigationFixed,
@@ -632,7 +632,7 @@ impl AidToNavigation {
 }
 
 /// The 70-bit target field of a type 22 message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChannelTarget {
     /// Broadcast to a rectangular area (corners in 1/10 minute).
     Area {
@@ -665,7 +665,7 @@ impl Default for ChannelTarget {
 }
 
 /// Type 22: channel management.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct ChannelManagement {
     /// Message header.
     pub header: Header,
@@ -692,7 +692,7 @@ pub struct ChannelManagement {
 }
 
 /// Dimensions or mother ship of a type 24 part B report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimensions {
     /// Dimensions from the reference point, metres.
     Ship {
@@ -716,7 +716,7 @@ impl Default for Dimensions {
 }
 
 /// The two parts of a type 24 static data report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StaticDataPart {
     /// Part A: the name.
     A {
@@ -751,7 +751,7 @@ impl Default for StaticDataPart {
 }
 
 /// Type 24: Class B static data report, part A or part B.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct StaticDataReport {
     /// Message header.
     pub header: Header,
@@ -760,7 +760,7 @@ pub struct StaticDataReport {
 }
 
 /// Types 25 and 26 addressing and structure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct SlotBinary {
     /// Message header.
     pub header: Header,
@@ -775,7 +775,7 @@ pub struct SlotBinary {
 }
 
 /// A decoded AIS message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(clippy::large_enum_variant)] // deliberately inline: no allocation per message
 pub enum Message {
     /// Types 1, 2, 3.

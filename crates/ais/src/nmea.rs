@@ -283,6 +283,9 @@ pub fn parse_line(line: &[u8]) -> Result<Line<'_>, FrameError> {
     if pos >= line.len() {
         return Ok(Line::Other);
     }
+    if let Some((sentence, after)) = parse_plain_sentence(&line[pos..]) {
+        return Ok(Line::Ais { prefix_time_ms, tag, sentence, trailer: parse_trailer(after) });
+    }
     let lead = line[pos];
     if lead != b'!' && lead != b'$' {
         return Ok(Line::Other);

@@ -1,0 +1,91 @@
+//! The schema and its migrations. `PRAGMA user_version` holds the schema
+//! version; opening a store applies every step above it, in one transaction.
+
+use rusqlite::Connection;
+
+/// The schema version this build writes.
+pub const VERSION: i64 = 1;
+
+const V1: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE labels (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE) STRICT;
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    label_id INTEGER NOT NULL REFERENCES labels(id),
+    created_ms INTEGER NOT NULL
+) STRICT;
+-- The raw input, in compressed chunks of lines: the message log and every record's provenance.
+CREATE TABLE raw_chunks (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    input TEXT NOT NULL,
+    first_line INTEGER NOT NULL,
+    lines INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    data BLOB NOT NULL
+) STRICT;
+-- Per-vessel, time-ordered position blocks (see block.rs for the encoding).
+CREATE TABLE position_blocks (
+    id INTEGER PRIMARY KEY,
+    mmsi INTEGER NOT NULL,
+    t_min INTEGER NOT NULL,
+    t_max INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    lat_min REAL NOT NULL, lat_max REAL NOT NULL,
+    lon_min REAL NOT NULL, lon_max REAL NOT NULL,
+    data BLOB NOT NULL
+) STRICT;
+CREATE INDEX position_blocks_mmsi_t ON position_blocks (mmsi, t_min);
+-- Time in seconds (32-bit floats are rounded outward by the R*Tree, so bounds stay conservative).
+CREATE VIRTUAL TABLE position_blocks_rtree USING rtree(id, t_min, t_max, lon_min, lon_max, lat_min, lat_max);
+CREATE TABLE latest (
+    mmsi INTEGER PRIMARY KEY,
+    time_ms INTEGER NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    sog REAL, cog REAL, heading INTEGER, nav_status INTEGER,
+    class TEXT NOT NULL,
+    source_id INTEGER NOT NULL
+) STRICT;
+CREATE TABLE identity (
+    mmsi INTEGER NOT NULL,
+    t_from INTEGER NOT NULL,
+    t_to INTEGER NOT NULL,
+    reports INTEGER NOT NULL,
+    name TEXT, callsign TEXT, imo INTEGER, shiptype INTEGER,
+    to_bow INTEGER, to_stern INTEGER, to_port INTEGER, to_starboard INTEGER,
+    draught REAL, destination TEXT, eta TEXT,
+    flag TEXT,
+    source_id INTEGER NOT NULL,
+    PRIMARY KEY (mmsi, t_from)
+) STRICT;
+CREATE INDEX identity_imo ON identity (imo) WHERE imo IS NOT NULL;
+CREATE INDEX identity_name ON identity (name) WHERE name IS NOT NULL;
+CREATE INDEX identity_callsign ON identity (callsign) WHERE callsign IS NOT NULL;
+";
+
+/// Brings the schema up to [`VERSION`]. Fails on a store written by a newer build.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > VERSION {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "store schema version {current} is newer than this sealane ({VERSION}); upgrade sealane"
+        )));
+    }
+    if current == VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    if current < 1 {
+        tx.execute_batch(V1)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('created_by', ?1)",
+            [concat!("sealane ", env!("CARGO_PKG_VERSION"))],
+        )?;
+    }
+    // Future steps: `if current < 2 { ... }`, each keeping the data.
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()
+}

@@ -1,0 +1,516 @@
+//! Batched writing: records accumulate in memory and each [`Writer::commit`]
+//! writes them in one transaction. Nothing is visible, or acknowledged,
+//! before its commit.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use sealane_core::hash::FxHashMap;
+use sealane_core::{Identity, mmsi};
+
+use crate::block::{self, StoredPosition};
+use crate::query::{IdentityRow, LatestRow};
+use crate::{Error, Result, sqlite};
+
+/// Most positions in a block.
+pub const BLOCK_MAX_POSITIONS: usize = 1024;
+/// Longest time a block spans, ms; track queries rely on it to bound their index scan.
+pub const BLOCK_MAX_SPAN_MS: i64 = 24 * 3600 * 1000;
+/// Blocks with fewer positions than this are merged once a vessel has [`MERGE_AT`] of them.
+pub const SMALL_BLOCK: u32 = 256;
+/// Number of small blocks of a vessel that triggers a merge.
+pub const MERGE_AT: usize = 8;
+/// Most lines in a raw chunk.
+pub const CHUNK_MAX_LINES: u32 = 65_536;
+/// Most bytes in a raw chunk before compression.
+pub const CHUNK_MAX_BYTES: usize = 8 << 20;
+
+struct RawChunk {
+    id: i64,
+    source: u32,
+    input: String,
+    first_line: u64,
+    lines: u32,
+    data: Vec<u8>,
+}
+
+/// A compressed raw chunk ready to be written by [`Writer::add_chunk`].
+#[derive(Debug, Clone)]
+pub struct SealedChunk {
+    id: i64,
+    source: u32,
+    input: String,
+    first_line: u64,
+    lines: u32,
+    raw_bytes: usize,
+    compressed: Vec<u8>,
+}
+
+impl SealedChunk {
+    /// Chunk id.
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Number of lines.
+    pub fn lines(&self) -> u32 {
+        self.lines
+    }
+}
+
+/// Builds the raw message log: lines go in, each gets its provenance
+/// reference (chunk id, index), and full chunks come out compressed. It can
+/// run on another thread than the [`Writer`] (compression is its main cost);
+/// ids start at [`crate::Store::next_chunk_id`], so use one builder per store.
+#[derive(Debug)]
+pub struct RawChunkBuilder {
+    next_id: i64,
+    current: Option<RawChunk>,
+}
+
+impl std::fmt::Debug for RawChunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RawChunk({} lines)", self.lines)
+    }
+}
+
+impl RawChunkBuilder {
+    /// A builder handing out chunk ids from `first_id`.
+    pub fn new(first_id: i64) -> Self {
+        RawChunkBuilder { next_id: first_id, current: None }
+    }
+
+    /// Appends a line. Returns its reference and, when the line did not fit in the
+    /// open chunk, the chunk it closed.
+    pub fn line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> ((i64, u32), Option<SealedChunk>) {
+        let fits = self.current.as_ref().is_some_and(|c| {
+            c.source == source
+                && c.input == input
+                && c.lines < CHUNK_MAX_LINES
+                && c.data.len() + bytes.len() < CHUNK_MAX_BYTES
+        });
+        let mut sealed = None;
+        if !fits {
+            sealed = self.seal();
+            let id = self.next_id;
+            self.next_id += 1;
+            self.current = Some(RawChunk {
+                id,
+                source,
+                input: input.to_string(),
+                first_line: line_no,
+                lines: 0,
+                data: Vec::with_capacity(256 << 10),
+            });
+        }
+        let c = self.current.as_mut().expect("chunk just opened");
+        if c.lines > 0 {
+            c.data.push(b'\n');
+        }
+        // Line terminators never enter the log (lines are split on '\n' already).
+        let mut line = bytes;
+        while let [rest @ .., b'\r' | b'\n'] = line {
+            line = rest;
+        }
+        if memchr::memchr(b'\n', line).is_none() {
+            c.data.extend_from_slice(line);
+        } else {
+            c.data.extend(line.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
+        }
+        let index = c.lines;
+        c.lines += 1;
+        ((c.id, index), sealed)
+    }
+
+    /// Closes and compresses the open chunk, if any.
+    pub fn seal(&mut self) -> Option<SealedChunk> {
+        let c = self.current.take()?;
+        // zstd level 1: fast enough for millions of lines a second, about 5:1 on NMEA.
+        let compressed = zstd::bulk::compress(&c.data, 1).unwrap_or_default();
+        Some(SealedChunk {
+            id: c.id,
+            source: c.source,
+            input: c.input,
+            first_line: c.first_line,
+            lines: c.lines,
+            raw_bytes: c.data.len(),
+            compressed,
+        })
+    }
+}
+
+struct IdentityState {
+    row: IdentityRow,
+    dirty: bool,
+}
+
+/// What a commit wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitReport {
+    /// Positions written.
+    pub positions: u64,
+    /// Position blocks written (including rewritten by merges).
+    pub blocks: u64,
+    /// Raw chunks written.
+    pub raw_chunks: u64,
+    /// Raw lines written.
+    pub raw_lines: u64,
+    /// Identity rows written or updated.
+    pub identities: u64,
+}
+
+/// Accumulates records and commits them in batches.
+pub struct Writer<'s> {
+    conn: &'s mut Connection,
+    path: &'s Path,
+    raw: RawChunkBuilder,
+    chunks: Vec<SealedChunk>,
+    positions: FxHashMap<u32, Vec<StoredPosition>>,
+    buffered_positions: usize,
+    small_blocks: FxHashMap<u32, Vec<(i64, u32)>>,
+    identity: FxHashMap<u32, IdentityState>,
+    closed_identities: Vec<IdentityRow>,
+}
+
+impl<'s> Writer<'s> {
+    pub(crate) fn new(conn: &'s mut Connection, path: &'s Path) -> Result<Writer<'s>> {
+        let first = next_chunk_id(conn).map_err(|e| sqlite(path, e))?;
+        Ok(Writer {
+            conn,
+            path,
+            raw: RawChunkBuilder::new(first),
+            chunks: Vec::new(),
+            positions: FxHashMap::default(),
+            buffered_positions: 0,
+            small_blocks: FxHashMap::default(),
+            identity: FxHashMap::default(),
+            closed_identities: Vec::new(),
+        })
+    }
+
+    fn err(&self, e: rusqlite::Error) -> Error {
+        sqlite(self.path, e)
+    }
+
+    /// Appends one raw input line to the message log; returns its (chunk, index) for
+    /// provenance. For work split across threads use a [`RawChunkBuilder`] and [`Writer::add_chunk`].
+    pub fn raw_line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> (i64, u32) {
+        let (r, sealed) = self.raw.line(source, input, line_no, bytes);
+        self.chunks.extend(sealed);
+        r
+    }
+
+    /// Queues a chunk built elsewhere for the next commit.
+    pub fn add_chunk(&mut self, chunk: SealedChunk) {
+        self.chunks.push(chunk);
+    }
+
+    /// Buffers a position.
+    pub fn position(&mut self, p: StoredPosition) {
+        self.buffered_positions += 1;
+        self.positions.entry(p.mmsi).or_default().push(p);
+    }
+
+    /// Positions buffered since the last commit.
+    pub fn buffered(&self) -> usize {
+        self.buffered_positions
+    }
+
+    /// Records an identity report. Filling in fields that were unknown extends the
+    /// current state; changing a known field starts a new row of the history.
+    pub fn identity(&mut self, obs: &Identity, source: u32) -> Result<()> {
+        if !self.identity.contains_key(&obs.mmsi) {
+            let stored = self.load_identity(obs.mmsi)?;
+            if let Some(row) = stored {
+                self.identity.insert(obs.mmsi, IdentityState { row, dirty: false });
+            }
+        }
+        let time = obs.time_ms;
+        match self.identity.get_mut(&obs.mmsi) {
+            None => {
+                let mut fields = Identity { mmsi: obs.mmsi, ..Identity::default() };
+                fields.merge(obs);
+                let row = IdentityRow::new(fields, time, source);
+                self.identity.insert(obs.mmsi, IdentityState { row, dirty: true });
+            }
+            Some(st) => {
+                let mut next = st.row.fields.clone();
+                next.merge(obs);
+                next.time_ms = 0;
+                let mut cur = st.row.fields.clone();
+                cur.time_ms = 0;
+                if next == cur || only_fills_in(&cur, &next) {
+                    st.row.fields = next;
+                    st.row.t_from = st.row.t_from.min(time);
+                    st.row.t_to = st.row.t_to.max(time);
+                    st.row.reports += 1;
+                    st.dirty = true;
+                } else {
+                    st.row.t_to = st.row.t_to.max(time);
+                    self.closed_identities.push(st.row.clone());
+                    st.row = IdentityRow::new(next, time, source);
+                    st.dirty = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn load_identity(&self, mmsi: u32) -> Result<Option<IdentityRow>> {
+        self.conn
+            .query_row(
+                &format!("SELECT {} FROM identity WHERE mmsi = ?1 ORDER BY t_from DESC LIMIT 1", IdentityRow::COLUMNS),
+                [mmsi],
+                IdentityRow::from_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Writes everything buffered in one transaction and returns what was written.
+    /// When this returns `Ok`, every record given before the call is durable.
+    pub fn commit(&mut self) -> Result<CommitReport> {
+        if let Some(c) = self.raw.seal() {
+            self.chunks.push(c);
+        }
+        let mut report = CommitReport::default();
+        let path = self.path;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| sqlite(path, e))?;
+        {
+            let mut ins_chunk = tx
+                .prepare_cached(
+                    "INSERT INTO raw_chunks (id, source_id, input, first_line, lines, bytes, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(|e| sqlite(path, e))?;
+            for c in self.chunks.drain(..) {
+                ins_chunk
+                    .execute(params![
+                        c.id,
+                        c.source,
+                        c.input,
+                        c.first_line as i64,
+                        c.lines,
+                        c.raw_bytes as i64,
+                        c.compressed
+                    ])
+                    .map_err(|e| sqlite(path, e))?;
+                report.raw_chunks += 1;
+                report.raw_lines += c.lines as u64;
+            }
+        }
+        let mut buf = Vec::with_capacity(64 << 10);
+        let mut decoded = Vec::new();
+        let mut latest: Vec<LatestRow> = Vec::with_capacity(self.positions.len());
+        for (mmsi, mut ps) in self.positions.drain() {
+            ps.sort_by_key(|p| p.time_ms);
+            report.positions += ps.len() as u64;
+            if let Some(p) = ps.last() {
+                latest.push(LatestRow {
+                    mmsi,
+                    time_ms: p.time_ms,
+                    lat: p.lat(),
+                    lon: p.lon(),
+                    sog: p.sog(),
+                    cog: p.cog(),
+                    heading: p.heading(),
+                    nav_status: p.nav_status(),
+                    class: p.class,
+                    source: p.provenance.source,
+                });
+            }
+            if let std::collections::hash_map::Entry::Vacant(slot) = self.small_blocks.entry(mmsi) {
+                let mut st = tx
+                    .prepare_cached("SELECT id, n FROM position_blocks WHERE mmsi = ?1 AND n < ?2")
+                    .map_err(|e| sqlite(path, e))?;
+                let known = st
+                    .query_map(params![mmsi, SMALL_BLOCK], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(|e| sqlite(path, e))?
+                    .collect::<rusqlite::Result<Vec<(i64, u32)>>>()
+                    .map_err(|e| sqlite(path, e))?;
+                slot.insert(known);
+            }
+            let small = self.small_blocks.get_mut(&mmsi).expect("loaded above");
+            if small.len() + 1 >= MERGE_AT && (ps.len() as u32) < SMALL_BLOCK {
+                // Merge the vessel's small blocks with the new positions.
+                for (id, _) in small.drain(..) {
+                    let (t_min, data): (i64, Vec<u8>) = tx
+                        .query_row("SELECT t_min, data FROM position_blocks WHERE id = ?1", [id], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })
+                        .map_err(|e| sqlite(path, e))?;
+                    decoded.clear();
+                    block::decode(mmsi, t_min, &data, &mut decoded).map_err(|e| Error::Corrupt {
+                        path: path.display().to_string(),
+                        what: format!("block {id}: {e}"),
+                    })?;
+                    ps.append(&mut decoded);
+                    tx.execute("DELETE FROM position_blocks WHERE id = ?1", [id]).map_err(|e| sqlite(path, e))?;
+                    tx.execute("DELETE FROM position_blocks_rtree WHERE id = ?1", [id]).map_err(|e| sqlite(path, e))?;
+                }
+                ps.sort_by_key(|p| p.time_ms);
+            }
+            let mut start = 0;
+            while start < ps.len() {
+                let t0 = ps[start].time_ms;
+                let mut end = start + 1;
+                while end < ps.len() && end - start < BLOCK_MAX_POSITIONS && ps[end].time_ms - t0 <= BLOCK_MAX_SPAN_MS {
+                    end += 1;
+                }
+                let part = &ps[start..end];
+                buf.clear();
+                block::encode(part, &mut buf);
+                let id = insert_block(&tx, mmsi, part, &buf).map_err(|e| sqlite(path, e))?;
+                if (part.len() as u32) < SMALL_BLOCK {
+                    small.push((id, part.len() as u32));
+                }
+                report.blocks += 1;
+                start = end;
+            }
+        }
+        self.buffered_positions = 0;
+        {
+            let mut up = tx
+                .prepare_cached(
+                    "INSERT INTO latest (mmsi, time_ms, lat, lon, sog, cog, heading, nav_status, class, source_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                     ON CONFLICT(mmsi) DO UPDATE SET time_ms = excluded.time_ms, lat = excluded.lat, lon = excluded.lon,
+                       sog = excluded.sog, cog = excluded.cog, heading = excluded.heading,
+                       nav_status = excluded.nav_status, class = excluded.class, source_id = excluded.source_id
+                     WHERE excluded.time_ms >= latest.time_ms",
+                )
+                .map_err(|e| sqlite(path, e))?;
+            for l in latest {
+                up.execute(params![
+                    l.mmsi,
+                    l.time_ms,
+                    l.lat,
+                    l.lon,
+                    l.sog,
+                    l.cog,
+                    l.heading,
+                    l.nav_status,
+                    l.class.code(),
+                    l.source
+                ])
+                .map_err(|e| sqlite(path, e))?;
+            }
+        }
+        {
+            let mut up = tx
+                .prepare_cached(&format!(
+                    "INSERT OR REPLACE INTO identity ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                    IdentityRow::COLUMNS
+                ))
+                .map_err(|e| sqlite(path, e))?;
+            let dirty = self.identity.values_mut().filter(|s| s.dirty).map(|s| {
+                s.dirty = false;
+                s.row.clone()
+            });
+            let rows: Vec<IdentityRow> = self.closed_identities.drain(..).chain(dirty).collect();
+            for r in rows {
+                r.execute_insert(&mut up).map_err(|e| sqlite(path, e))?;
+                report.identities += 1;
+            }
+        }
+        tx.commit().map_err(|e| sqlite(path, e))?;
+        Ok(report)
+    }
+}
+
+pub(crate) fn next_chunk_id(conn: &Connection) -> rusqlite::Result<i64> {
+    let max: Option<i64> = conn.query_row("SELECT max(id) FROM raw_chunks", [], |r| r.get(0))?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+fn only_fills_in(cur: &Identity, next: &Identity) -> bool {
+    macro_rules! ok {
+        ($($f:ident),*) => { true $( && (cur.$f.is_none() || cur.$f == next.$f) )* };
+    }
+    ok!(name, callsign, imo, shiptype, dims, draught, destination, eta)
+}
+
+fn insert_block(
+    tx: &rusqlite::Transaction<'_>,
+    mmsi: u32,
+    part: &[StoredPosition],
+    data: &[u8],
+) -> rusqlite::Result<i64> {
+    let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) = (i32::MAX, i32::MIN, i32::MAX, i32::MIN);
+    for p in part {
+        lat_min = lat_min.min(p.lat_e7);
+        lat_max = lat_max.max(p.lat_e7);
+        lon_min = lon_min.min(p.lon_e7);
+        lon_max = lon_max.max(p.lon_e7);
+    }
+    let (t_min, t_max) = (part[0].time_ms, part[part.len() - 1].time_ms);
+    let deg = |v: i32| v as f64 / 1e7;
+    let mut st = tx.prepare_cached(
+        "INSERT INTO position_blocks (mmsi, t_min, t_max, n, lat_min, lat_max, lon_min, lon_max, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    st.execute(params![
+        mmsi,
+        t_min,
+        t_max,
+        part.len() as i64,
+        deg(lat_min),
+        deg(lat_max),
+        deg(lon_min),
+        deg(lon_max),
+        data
+    ])?;
+    let id = tx.last_insert_rowid();
+    let mut rt = tx.prepare_cached(
+        "INSERT INTO position_blocks_rtree (id, t_min, t_max, lon_min, lon_max, lat_min, lat_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    rt.execute(params![
+        id,
+        t_min.div_euclid(1000) as f64,
+        (t_max + 999).div_euclid(1000) as f64,
+        deg(lon_min),
+        deg(lon_max),
+        deg(lat_min),
+        deg(lat_max)
+    ])?;
+    Ok(id)
+}
+
+impl IdentityRow {
+    pub(crate) const COLUMNS: &'static str = "mmsi, t_from, t_to, reports, name, callsign, imo, shiptype, to_bow, to_stern, \
+         to_port, to_starboard, draught, destination, eta, flag, source_id";
+
+    fn new(fields: Identity, time: i64, source: u32) -> IdentityRow {
+        IdentityRow {
+            flag: mmsi::flag(fields.mmsi).map(str::to_string),
+            t_from: time,
+            t_to: time,
+            reports: 1,
+            source,
+            fields,
+        }
+    }
+
+    fn execute_insert(&self, st: &mut rusqlite::CachedStatement<'_>) -> rusqlite::Result<usize> {
+        let f = &self.fields;
+        let d = f.dims;
+        st.execute(params![
+            f.mmsi,
+            self.t_from,
+            self.t_to,
+            self.reports,
+            f.name,
+            f.callsign,
+            f.imo,
+            f.shiptype,
+            d.map(|d| d[0]),
+            d.map(|d| d[1]),
+            d.map(|d| d[2]),
+            d.map(|d| d[3]),
+            f.draught,
+            f.destination,
+            f.eta,
+            self.flag,
+            self.source
+        ])
+    }
+}

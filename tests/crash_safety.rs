@@ -1,0 +1,172 @@
+//! Crash safety of `sealane ingest`: the real binary is killed with SIGKILL
+//! at spread-out moments (24 runs, from right after start to the final
+//! commit). After each kill the store must open, pass `PRAGMA
+//! integrity_check`, and hold every record acknowledged before the kill:
+//! at least the acknowledged number of positions, every raw line through the
+//! acknowledged line, and the positions of the acknowledged lines themselves.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use sealane_store::Store;
+
+const BIN: &str = env!("CARGO_BIN_EXE_sealane");
+
+/// Real sentences from the corpus, each with a tag block time, `n` lines.
+fn write_input(path: &Path, n: usize) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/raw");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut lines = Vec::new();
+    for f in files {
+        let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
+        lines.extend(text.lines().filter(|l| l.starts_with('!')).map(str::to_string));
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..n {
+        let tag = format!("s:crash,c:{}", 1_600_000_000 + i / 100);
+        let cs = sealane_ais::nmea::nmea_checksum(tag.as_bytes());
+        writeln!(out, "\\{tag}*{cs:02X}\\{}", lines[i % lines.len()]).unwrap();
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Ack {
+    through_line: u64,
+    positions: u64,
+}
+
+fn parse_ack(line: &str) -> Option<Ack> {
+    let v: serde_json::Value = serde_json::from_str(line).ok()?;
+    Some(Ack { through_line: v["through_line"].as_u64()?, positions: v["positions"].as_u64()? })
+}
+
+/// Runs ingest and kills it after `delay` (or lets it finish); returns the last acknowledgement.
+fn run_and_kill(input: &Path, store: &Path, delay: Option<Duration>) -> (Ack, bool) {
+    let mut child = Command::new(BIN)
+        .args(["ingest", "-q", "--acks", "-", "--commit-every", "4000", "--window", "1", "--store"])
+        .arg(store)
+        .arg(input)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(a) = parse_ack(&line) {
+                let _ = tx.send(a);
+            }
+        }
+    });
+    let started = Instant::now();
+    let mut last = Ack::default();
+    let mut killed = false;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(1)) {
+            Ok(a) => last = a,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if delay.is_some_and(|d| started.elapsed() >= d) && !killed {
+            child.kill().unwrap(); // SIGKILL
+            killed = true;
+        }
+    }
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    // Acknowledgements already read are the ones the process made before it died.
+    while let Ok(a) = rx.try_recv() {
+        last = a;
+    }
+    (last, killed && !status.success())
+}
+
+/// Every stored position as (mmsi, time, lat, lon) with its input line.
+fn positions(store: &Store) -> Vec<((u32, i64, i32, i32), u64)> {
+    let world = sealane_store::Bbox { west: -180.0, south: -90.0, east: 180.0, north: 90.0 };
+    let mut first_lines = std::collections::HashMap::new();
+    store
+        .area(world, i64::MIN / 2, i64::MAX / 2)
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            let first = *first_lines.entry(p.provenance.chunk).or_insert_with(|| {
+                let at0 = sealane_store::Provenance { line: 0, ..p.provenance };
+                store.provenance_line(&at0).unwrap().expect("provenance resolves").1
+            });
+            ((p.mmsi, p.time_ms, p.lat_e7, p.lon_e7), first + p.provenance.line as u64)
+        })
+        .collect()
+}
+
+#[test]
+fn killed_ingest_keeps_every_acknowledged_record() {
+    let dir = std::env::temp_dir().join(format!("sealane-crash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("input.nmea");
+    let lines = 120_000;
+    write_input(&input, lines);
+
+    // A full run sets the time scale and the expected totals.
+    let full_store = dir.join("full.sqlite");
+    let (full_ack, _) = run_and_kill(&input, &full_store, None);
+    assert_eq!(full_ack.through_line, lines as u64, "a full run acknowledges every line");
+    let full = Store::open(&full_store).unwrap();
+    let full_positions = full.stats().unwrap().positions;
+    let full_list = positions(&full);
+    assert_eq!(full_list.len() as u64, full_positions);
+    assert_eq!(full_positions, full_ack.positions);
+    let started = Instant::now();
+    run_and_kill(&input, &dir.join("timing.sqlite"), None);
+    let duration = started.elapsed();
+
+    let runs = 24;
+    let mut killed_mid_run = 0;
+    for i in 0..runs {
+        let store_path = dir.join(format!("run{i}.sqlite"));
+        // Spread the kills over the whole run, with a deterministic jitter.
+        let frac = (i as f64 + 0.37 * ((i * 7919) % 13) as f64 / 13.0) / runs as f64;
+        let delay = duration.mul_f64(frac * 1.1);
+        let (ack, killed) = run_and_kill(&input, &store_path, Some(delay));
+        if killed {
+            killed_mid_run += 1;
+        }
+        // The store opens (recovering the WAL), is sound, and has what was acknowledged.
+        let store = Store::open(&store_path).unwrap_or_else(|e| panic!("run {i}: store does not open after kill: {e}"));
+        assert_eq!(store.integrity_check().unwrap(), "ok", "run {i}");
+        let stats = store.stats().unwrap();
+        assert!(
+            stats.positions >= ack.positions,
+            "run {i}: {} positions stored, {} acknowledged before the kill",
+            stats.positions,
+            ack.positions
+        );
+        assert!(
+            stats.raw_lines >= ack.through_line,
+            "run {i}: raw log has {} lines, {} acknowledged",
+            stats.raw_lines,
+            ack.through_line
+        );
+        // Every position the full run derived from an acknowledged line is here.
+        let have: HashSet<(u32, i64, i32, i32)> = positions(&store).into_iter().map(|(k, _)| k).collect();
+        let missing = full_list.iter().filter(|(k, line)| *line <= ack.through_line && !have.contains(k)).count();
+        assert_eq!(
+            missing, 0,
+            "run {i}: {missing} positions from acknowledged lines (through {}) are missing",
+            ack.through_line
+        );
+        assert!(stats.positions <= full_positions);
+        drop(store);
+        let _ = std::fs::remove_file(&store_path);
+        let _ = std::fs::remove_file(store_path.with_extension("sqlite-wal"));
+        let _ = std::fs::remove_file(store_path.with_extension("sqlite-shm"));
+    }
+    assert!(killed_mid_run >= 20, "only {killed_mid_run} of {runs} runs were killed before finishing");
+    std::fs::remove_dir_all(&dir).ok();
+}
