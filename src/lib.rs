@@ -5,7 +5,9 @@
 //! JSON today) so they can be tested in-process; `main.rs` only parses
 //! arguments and calls in here.
 
+pub mod bench;
 pub mod decode;
+pub mod export;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod gpsd;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use sealane::decode::{self, DecodeConfig};
+use sealane::export::{self, ExportConfig, ExportFormat};
 use sealane::ingest::{self, IngestConfig};
 use sealane::query::{OutFormat, Row, write_rows};
 use sealane_core::Label;
@@ -98,10 +99,58 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Export positions as GeoParquet 1.1 or GeoJSON, partitioned by day (DIR/date=YYYY-MM-DD/).
+    Export {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "geoparquet")]
+        format: ExportFormat,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Start time (RFC 3339, date, or Unix seconds).
+        #[arg(long)]
+        from: Option<String>,
+        /// End time.
+        #[arg(long)]
+        to: Option<String>,
+        /// West,south,east,north in degrees.
+        #[arg(long)]
+        bbox: Option<String>,
+    },
     /// Query a store: a vessel's track, an area, or the latest positions.
     Query {
         #[command(subcommand)]
         what: QueryCommand,
+    },
+    /// Benchmarks (the numbers in BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Build a large store by replaying real tracks, then time the three operator queries.
+    Store {
+        /// Store to build (or, with --reuse, to query).
+        #[arg(long)]
+        store: PathBuf,
+        /// Positions to build.
+        #[arg(long, default_value_t = 50_000_000)]
+        positions: u64,
+        /// Real tracks to replay (default: the US coastal day in ../shared, else a vendored file).
+        #[arg(long)]
+        tracks: Option<PathBuf>,
+        /// Query an existing store instead of building one.
+        #[arg(long)]
+        reuse: bool,
+        /// Queries of each kind to time.
+        #[arg(long, default_value_t = 50)]
+        samples: usize,
     },
 }
 
@@ -242,6 +291,33 @@ fn run(cli: Cli) -> Result<()> {
                 ingest::write_summary(&mut err, &summary, &store)?;
             }
             Ok(())
+        }
+        Command::Export { store, format, out, from, to, bbox } => {
+            let (from_ms, to_ms) = time_window(&from, &to)?;
+            let bbox = bbox.as_deref().map(Bbox::parse).transpose().map_err(anyhow::Error::msg)?;
+            let store = Store::open_read_only(&store)?;
+            let cfg = ExportConfig { format, out, from_ms, to_ms, bbox, part_rows: 1 << 20 };
+            let started = Instant::now();
+            let s = export::export(&store, &cfg)?;
+            eprintln!(
+                "sealane export: {} positions in {} files under {} ({:.2} s)",
+                s.rows,
+                s.files.len(),
+                cfg.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Bench { what: BenchCommand::Store { store, positions, tracks, reuse, samples } } => {
+            let repo = std::env::current_dir()?;
+            let b = sealane::bench::StoreBench {
+                tracks: tracks.unwrap_or_else(|| sealane::bench::default_tracks(&repo)),
+                positions,
+                store,
+                reuse,
+                samples: samples.max(1),
+            };
+            sealane::bench::store_bench(&b, &mut io::stdout())
         }
         Command::Query { what } => {
             let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());

@@ -1,6 +1,7 @@
 //! Crash safety of `sealane ingest`: the real binary is killed with SIGKILL
 //! at spread-out moments (24 runs, from right after start to the final
-//! commit). After each kill the store must open, pass `PRAGMA
+//! commit). Kills are placed by progress (after the n-th acknowledgement, plus
+//! a jitter) rather than by wall time, so a loaded machine still kills mid-run. After each kill the store must open, pass `PRAGMA
 //! integrity_check`, and hold every record acknowledged before the kill:
 //! at least the acknowledged number of positions, every raw line through the
 //! acknowledged line, and the positions of the acknowledged lines themselves.
@@ -45,8 +46,15 @@ fn parse_ack(line: &str) -> Option<Ack> {
     Some(Ack { through_line: v["through_line"].as_u64()?, positions: v["positions"].as_u64()? })
 }
 
-/// Runs ingest and kills it after `delay` (or lets it finish); returns the last acknowledgement.
-fn run_and_kill(input: &Path, store: &Path, delay: Option<Duration>) -> (Ack, bool) {
+/// When to kill: once `after_acks` acknowledgements were read, wait `jitter`.
+#[derive(Clone, Copy)]
+struct Kill {
+    after_acks: usize,
+    jitter: Duration,
+}
+
+/// Runs ingest and kills it as `kill` says (or lets it finish); returns the last acknowledgement.
+fn run_and_kill(input: &Path, store: &Path, kill: Option<Kill>) -> (Ack, usize, bool) {
     let mut child = Command::new(BIN)
         .args(["ingest", "-q", "--acks", "-", "--commit-every", "4000", "--window", "1", "--store"])
         .arg(store)
@@ -64,16 +72,26 @@ fn run_and_kill(input: &Path, store: &Path, delay: Option<Duration>) -> (Ack, bo
             }
         }
     });
-    let started = Instant::now();
     let mut last = Ack::default();
+    let mut acks = 0;
+    let mut armed_at: Option<Instant> = None;
     let mut killed = false;
     loop {
-        match rx.recv_timeout(Duration::from_millis(1)) {
-            Ok(a) => last = a,
+        match rx.recv_timeout(Duration::from_micros(200)) {
+            Ok(a) => {
+                last = a;
+                acks += 1;
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if delay.is_some_and(|d| started.elapsed() >= d) && !killed {
+        if let Some(k) = kill {
+            if acks >= k.after_acks && armed_at.is_none() {
+                armed_at = Some(Instant::now());
+            }
+        }
+        let due = kill.zip(armed_at).is_some_and(|(k, at)| at.elapsed() >= k.jitter);
+        if due && !killed {
             child.kill().unwrap(); // SIGKILL
             killed = true;
         }
@@ -83,8 +101,9 @@ fn run_and_kill(input: &Path, store: &Path, delay: Option<Duration>) -> (Ack, bo
     // Acknowledgements already read are the ones the process made before it died.
     while let Ok(a) = rx.try_recv() {
         last = a;
+        acks += 1;
     }
-    (last, killed && !status.success())
+    (last, acks, killed && !status.success())
 }
 
 /// Every stored position as (mmsi, time, lat, lon) with its input line.
@@ -115,25 +134,24 @@ fn killed_ingest_keeps_every_acknowledged_record() {
 
     // A full run sets the time scale and the expected totals.
     let full_store = dir.join("full.sqlite");
-    let (full_ack, _) = run_and_kill(&input, &full_store, None);
+    let (full_ack, full_acks, _) = run_and_kill(&input, &full_store, None);
     assert_eq!(full_ack.through_line, lines as u64, "a full run acknowledges every line");
     let full = Store::open(&full_store).unwrap();
     let full_positions = full.stats().unwrap().positions;
     let full_list = positions(&full);
     assert_eq!(full_list.len() as u64, full_positions);
     assert_eq!(full_positions, full_ack.positions);
-    let started = Instant::now();
-    run_and_kill(&input, &dir.join("timing.sqlite"), None);
-    let duration = started.elapsed();
+    assert!(full_acks >= 8, "only {full_acks} commits: too few to spread the kills over");
 
     let runs = 24;
     let mut killed_mid_run = 0;
     for i in 0..runs {
         let store_path = dir.join(format!("run{i}.sqlite"));
-        // Spread the kills over the whole run, with a deterministic jitter.
-        let frac = (i as f64 + 0.37 * ((i * 7919) % 13) as f64 / 13.0) / runs as f64;
-        let delay = duration.mul_f64(frac * 1.1);
-        let (ack, killed) = run_and_kill(&input, &store_path, Some(delay));
+        // Spread the kills over the whole run's commits, with a
+        // deterministic jitter that lands some kills inside a commit.
+        let kill =
+            Kill { after_acks: i * full_acks / runs, jitter: Duration::from_micros(((i * 7919) % 13) as u64 * 700) };
+        let (ack, _, killed) = run_and_kill(&input, &store_path, Some(kill));
         if killed {
             killed_mid_run += 1;
         }

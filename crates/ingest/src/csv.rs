@@ -111,7 +111,7 @@ pub enum RowError {
     BadTime,
     /// A number that does not read as one.
     BadNumber,
-    /// Neither a known position nor any identity field.
+    /// An untyped row with neither a known position nor any identity field (e.g. latitude 91).
     NoContent,
 }
 
@@ -123,7 +123,7 @@ impl RowError {
             RowError::BadMmsi => "csv_bad_mmsi",
             RowError::BadTime => "csv_bad_time",
             RowError::BadNumber => "csv_bad_number",
-            RowError::NoContent => "csv_no_position_or_identity",
+            RowError::NoContent => "csv_no_position",
         }
     }
 }
@@ -293,7 +293,9 @@ impl CsvReader {
         if has_identity {
             out.push(Observation::Identity(Box::new(identity)));
         }
-        if out.len() == before {
+        // A typed message without position or identity (binary, safety, ...) is a
+        // message like any other; an untyped row with neither says nothing.
+        if out.len() == before && msg_type == 0 {
             return Err(RowError::NoContent);
         }
         Ok(())

@@ -240,6 +240,44 @@ impl Store {
         Ok(out)
     }
 
+    /// Calls `f` with the positions of each block overlapping the window (and
+    /// `bbox`, when given), filtered to them, block by block: memory stays
+    /// bounded whatever the store's size. Blocks come in `t_min` order.
+    pub fn scan(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        bbox: Option<Bbox>,
+        mut f: impl FnMut(&[StoredPosition]) -> Result<()>,
+    ) -> Result<u64> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, mmsi, t_min, data FROM position_blocks
+                 WHERE t_max >= ?1 AND t_min <= ?2 ORDER BY t_min",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query(params![from_ms, to_ms]).map_err(|e| self.err(e))?;
+        let mut block = Vec::new();
+        let mut n = 0u64;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let id: i64 = r.get(0).map_err(|e| self.err(e))?;
+            let mmsi: u32 = r.get(1).map_err(|e| self.err(e))?;
+            let t_min: i64 = r.get(2).map_err(|e| self.err(e))?;
+            let data = r.get_ref(3).map_err(|e| self.err(e))?.as_blob().map_err(|e| self.err(e.into()))?;
+            block.clear();
+            self.decode_into(mmsi, t_min, data, id, &mut block)?;
+            block.retain(|p| {
+                p.time_ms >= from_ms && p.time_ms <= to_ms && bbox.is_none_or(|b| b.contains(p.lat(), p.lon()))
+            });
+            if !block.is_empty() {
+                n += block.len() as u64;
+                f(&block)?;
+            }
+        }
+        Ok(n)
+    }
+
     /// The latest position of every vessel, optionally only those inside `bbox`.
     pub fn latest(&self, bbox: Option<Bbox>) -> Result<Vec<LatestRow>> {
         let mut st = self
