@@ -149,7 +149,7 @@ impl Identity {
     /// Fields of `other` that are known replace ours (type 24 parts and type 5 each carry some).
     pub fn merge(&mut self, other: &Identity) {
         macro_rules! take {
-            ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f.clone(); } )* };
+            ($($f:ident),*) => { $( if other.$f.is_some() && self.$f != other.$f { self.$f.clone_from(&other.$f); } )* };
         }
         take!(name, callsign, imo, shiptype, dims, draught, destination, eta);
         self.time_ms = self.time_ms.max(other.time_ms);

@@ -100,7 +100,8 @@ impl RawChunkBuilder {
                 input: input.to_string(),
                 first_line: line_no,
                 lines: 0,
-                data: Vec::with_capacity(256 << 10),
+                // Untouched capacity costs no memory; growing by copying would.
+                data: Vec::with_capacity(CHUNK_MAX_BYTES),
             });
         }
         let c = self.current.as_mut().expect("chunk just opened");
@@ -234,23 +235,19 @@ impl<'s> Writer<'s> {
                 self.identity.insert(obs.mmsi, IdentityState { row, dirty: true });
             }
             Some(st) => {
-                let mut next = st.row.fields.clone();
-                next.merge(obs);
-                next.time_ms = 0;
-                let mut cur = st.row.fields.clone();
-                cur.time_ms = 0;
-                if next == cur || only_fills_in(&cur, &next) {
-                    st.row.fields = next;
+                if changes_known_field(&st.row.fields, obs) {
+                    st.row.t_to = st.row.t_to.max(time);
+                    self.closed_identities.push(st.row.clone());
+                    let mut next = st.row.fields.clone();
+                    next.merge(obs);
+                    st.row = IdentityRow::new(next, time, source);
+                } else {
+                    st.row.fields.merge(obs);
                     st.row.t_from = st.row.t_from.min(time);
                     st.row.t_to = st.row.t_to.max(time);
                     st.row.reports += 1;
-                    st.dirty = true;
-                } else {
-                    st.row.t_to = st.row.t_to.max(time);
-                    self.closed_identities.push(st.row.clone());
-                    st.row = IdentityRow::new(next, time, source);
-                    st.dirty = true;
                 }
+                st.dirty = true;
             }
         }
         Ok(())
@@ -422,11 +419,13 @@ pub(crate) fn next_chunk_id(conn: &Connection) -> rusqlite::Result<i64> {
     Ok(max.unwrap_or(0) + 1)
 }
 
-fn only_fills_in(cur: &Identity, next: &Identity) -> bool {
-    macro_rules! ok {
-        ($($f:ident),*) => { true $( && (cur.$f.is_none() || cur.$f == next.$f) )* };
+/// Whether `obs` gives a field that is already known a different value: that
+/// starts a new row of the history, where filling in unknown fields does not.
+fn changes_known_field(cur: &Identity, obs: &Identity) -> bool {
+    macro_rules! changed {
+        ($($f:ident),*) => { false $( || (cur.$f.is_some() && obs.$f.is_some() && cur.$f != obs.$f) )* };
     }
-    ok!(name, callsign, imo, shiptype, dims, draught, destination, eta)
+    changed!(name, callsign, imo, shiptype, dims, draught, destination, eta)
 }
 
 fn insert_block(
