@@ -12,6 +12,7 @@ pub mod export;
 pub mod fuzz_targets;
 pub mod gpsd;
 pub mod ingest;
+pub mod pipeline;
 pub mod query;
 
 pub mod json;

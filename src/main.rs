@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use sealane::decode::{self, DecodeConfig};
 use sealane::export::{self, ExportConfig, ExportFormat};
 use sealane::ingest::{self, IngestConfig};
+use sealane::pipeline::SourceConfig;
 use sealane::query::{OutFormat, Row, write_rows};
 use sealane_core::Label;
 use sealane_core::time::parse_time;
@@ -268,20 +269,22 @@ fn run(cli: Cli) -> Result<()> {
             quiet,
         } => {
             let cfg = IngestConfig {
-                inputs: if inputs.is_empty() { vec!["-".into()] } else { inputs },
-                store,
-                format: Format::parse(&format).map_err(anyhow::Error::msg)?,
-                label: Label::parse(&label).map_err(anyhow::Error::msg)?,
-                source_name,
-                tz_offset_min: parse_tz(&tz)?,
-                clean: CleanOptions {
-                    window_ms: (window * 1000.0) as i64,
-                    duplicate_ms: (duplicate_window * 1000.0) as i64,
+                source: SourceConfig {
+                    inputs: if inputs.is_empty() { vec!["-".into()] } else { inputs },
+                    format: Format::parse(&format).map_err(anyhow::Error::msg)?,
+                    label: Label::parse(&label).map_err(anyhow::Error::msg)?,
+                    source_name,
+                    tz_offset_min: parse_tz(&tz)?,
+                    clean: CleanOptions {
+                        window_ms: (window * 1000.0) as i64,
+                        duplicate_ms: (duplicate_window * 1000.0) as i64,
+                    },
+                    duration: duration.map(Duration::from_secs_f64),
+                    progress: !quiet,
                 },
+                store,
                 commit_positions: commit_every.max(1),
                 acks,
-                duration: duration.map(Duration::from_secs_f64),
-                progress: !quiet,
                 ..IngestConfig::default()
             };
             let mut err = io::stderr();

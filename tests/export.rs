@@ -11,6 +11,7 @@ use std::sync::atomic::AtomicBool;
 
 use sealane::export::{ExportConfig, ExportFormat, export};
 use sealane::ingest::{self, IngestConfig};
+use sealane::pipeline::SourceConfig;
 use sealane_core::time::day_string;
 use sealane_store::Store;
 
@@ -26,12 +27,17 @@ fn exports_read_back_with_pyarrow_geopandas_and_duckdb() {
     let store_path = dir.join("store.sqlite");
     // Three days of Virginia Beach and an hour of New York Harbor.
     let cfg = IngestConfig {
-        inputs: vec![
-            root.join("data/ais/marinecadastre_virginiabeach_2020-06-04_to_06_positions.csv.gz").display().to_string(),
-            root.join("data/ais/marinecadastre_nyharbor_2020-06-30_first_hour.csv").display().to_string(),
-        ],
+        source: SourceConfig {
+            inputs: vec![
+                root.join("data/ais/marinecadastre_virginiabeach_2020-06-04_to_06_positions.csv.gz")
+                    .display()
+                    .to_string(),
+                root.join("data/ais/marinecadastre_nyharbor_2020-06-30_first_hour.csv").display().to_string(),
+            ],
+            progress: false,
+            ..SourceConfig::default()
+        },
         store: store_path.clone(),
-        progress: false,
         ..IngestConfig::default()
     };
     ingest::run(&cfg, &mut std::io::sink(), Arc::new(AtomicBool::new(false))).unwrap();

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use sealane::ingest::{self, IngestConfig, IngestSummary};
+use sealane::pipeline::SourceConfig;
 use sealane_store::Store;
 
 struct Expect {
@@ -152,9 +153,8 @@ fn locate(rel: &str) -> Option<PathBuf> {
 
 fn ingest(path: &Path, store: &Path) -> IngestSummary {
     let cfg = IngestConfig {
-        inputs: vec![path.display().to_string()],
+        source: SourceConfig { inputs: vec![path.display().to_string()], progress: false, ..SourceConfig::default() },
         store: store.to_path_buf(),
-        progress: false,
         ..IngestConfig::default()
     };
     ingest::run(&cfg, &mut std::io::sink(), Arc::new(AtomicBool::new(false))).unwrap()

@@ -1,7 +1,9 @@
 //! Security labels: who produced a record and who may read it (NATO ADatP-4774
 //! confidentiality labels, EU CISE access model). Every observation, event and
-//! product carries one. Combining labels and deciding access is
-//! `sealane-share`'s job; this is the data.
+//! product carries one. Combining labels (an event drawn from several
+//! sources) is defined here with the rules it needs ([`LabelRules`]: the
+//! order of classification levels and the nation groups); deciding who may
+//! read what is `sealane-share`'s job.
 
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +115,105 @@ impl Label {
     }
 }
 
+/// What combining and comparing labels needs to know: the order of
+/// classification levels and the groups that expand to nations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelRules {
+    /// Classification levels, lowest first.
+    pub levels: Vec<String>,
+    /// Groups (e.g. `FVEY`) and the nations they stand for.
+    pub groups: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Default for LabelRules {
+    fn default() -> Self {
+        let levels = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP SECRET"];
+        let fvey = ["AUS", "CAN", "GBR", "NZL", "USA"];
+        let nato = [
+            "ALB", "BEL", "BGR", "CAN", "HRV", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "ISL", "ITA",
+            "LVA", "LTU", "LUX", "MNE", "NLD", "MKD", "NOR", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "TUR",
+            "GBR", "USA",
+        ];
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        LabelRules {
+            levels: strings(&levels),
+            groups: [("FVEY".to_string(), strings(&fvey)), ("NATO".to_string(), strings(&nato))].into_iter().collect(),
+        }
+    }
+}
+
+impl LabelRules {
+    /// Rank of a classification level; unknown levels rank above every known one,
+    /// so a combination containing one stays unreadable rather than becoming readable.
+    pub fn rank(&self, level: &str) -> usize {
+        self.levels.iter().position(|l| l.eq_ignore_ascii_case(level)).unwrap_or(usize::MAX)
+    }
+
+    /// Nations a `rel_to` list stands for, groups expanded; `None` means everyone (`ALL`).
+    pub fn expand(&self, rel_to: &[String]) -> Option<std::collections::BTreeSet<String>> {
+        let mut out = std::collections::BTreeSet::new();
+        for r in rel_to {
+            if r == "ALL" {
+                return None;
+            }
+            match self.groups.get(r) {
+                Some(nations) => out.extend(nations.iter().cloned()),
+                None => {
+                    out.insert(r.clone());
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// The label of something derived from records labelled `a` and `b`:
+    /// classification max, releasability intersection (after expanding groups),
+    /// caveats union, purposes intersection, TLP max, retention min.
+    pub fn combine(&self, a: &Label, b: &Label) -> Label {
+        if a == b {
+            return a.clone();
+        }
+        let classification = if self.rank(&b.classification) > self.rank(&a.classification) {
+            &b.classification
+        } else {
+            &a.classification
+        };
+        let rel_to = match (self.expand(&a.rel_to), self.expand(&b.rel_to)) {
+            (None, None) => vec!["ALL".to_string()],
+            (Some(x), None) | (None, Some(x)) => x.into_iter().collect(),
+            (Some(x), Some(y)) => x.intersection(&y).cloned().collect(),
+        };
+        let mut caveats = a.caveats.clone();
+        caveats.extend(b.caveats.iter().cloned());
+        let purposes = match (&a.purposes, &b.purposes) {
+            (None, None) => None,
+            (Some(p), None) | (None, Some(p)) => Some(p.clone()),
+            (Some(p), Some(q)) => Some(p.iter().filter(|x| q.contains(x)).cloned().collect()),
+        };
+        let originator = if a.originator == b.originator {
+            a.originator.clone()
+        } else {
+            let mut nations: Vec<&str> = a.originator.nation.split('+').chain(b.originator.nation.split('+')).collect();
+            nations.sort_unstable();
+            nations.dedup();
+            Originator { nation: nations.join("+"), agency: "combined".into() }
+        };
+        Label {
+            originator,
+            classification: classification.clone(),
+            rel_to,
+            caveats,
+            purposes,
+            tlp: a.tlp.max(b.tlp),
+            retain_until: match (a.retain_until, b.retain_until) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            },
+        }
+        .canonical()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +231,40 @@ mod tests {
         assert_eq!(Label::public_ais().marking(), "UNCLASSIFIED // TLP:CLEAR");
         assert!(Label::parse("{oops").unwrap_err().contains("{oops"));
         assert_eq!(Label::parse(&l.to_json()).unwrap(), l);
+    }
+
+    fn label(json: &str) -> Label {
+        Label::parse(json).unwrap()
+    }
+
+    #[test]
+    fn combining_takes_the_most_restrictive_of_each_part() {
+        let rules = LabelRules::default();
+        let kor = label(
+            r#"{"originator":{"nation":"KOR","agency":"KCG"},"classification":"CONFIDENTIAL",
+                "rel_to":["KOR","CAN","USA"],"caveats":["ORCON"],"purposes":["maritime-safety","sanctions"],
+                "tlp":"AMBER","retain_until":2000}"#,
+        );
+        let can = label(
+            r#"{"originator":{"nation":"CAN","agency":"DND"},"classification":"SECRET",
+                "rel_to":["FVEY"],"purposes":["sanctions"],"tlp":"GREEN","retain_until":1000}"#,
+        );
+        let c = rules.combine(&kor, &can);
+        assert_eq!(c.classification, "SECRET");
+        assert_eq!(c.rel_to, vec!["CAN", "USA"], "FVEY expands before the intersection");
+        assert_eq!(c.caveats, vec!["ORCON"]);
+        assert_eq!(c.purposes, Some(vec!["sanctions".to_string()]));
+        assert_eq!(c.tlp, Tlp::Amber);
+        assert_eq!(c.retain_until, Some(1000));
+        assert_eq!(c.originator.nation, "CAN+KOR");
+        // Public data adds nothing restrictive.
+        assert_eq!(rules.combine(&Label::public_ais(), &kor), rules.combine(&kor, &Label::public_ais()));
+        assert_eq!(rules.combine(&Label::public_ais(), &kor).rel_to, vec!["CAN", "KOR", "USA"]);
+        assert_eq!(rules.combine(&Label::public_ais(), &Label::public_ais()), Label::public_ais());
+        // An unknown level outranks every known one.
+        let odd = label(
+            r#"{"originator":{"nation":"KOR","agency":"X"},"classification":"COSMIC","rel_to":["ALL"],"tlp":"CLEAR"}"#,
+        );
+        assert_eq!(rules.combine(&can, &odd).classification, "COSMIC");
     }
 }

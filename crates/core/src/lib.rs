@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod event;
 pub mod geo;
 pub mod hash;
 pub mod label;
@@ -27,5 +28,6 @@ pub mod observation;
 pub mod observe;
 pub mod time;
 
-pub use label::Label;
-pub use observation::{Identity, Observation, Position, TimeSource, VesselClass};
+pub use event::{Event, EventKind, Evidence};
+pub use label::{Label, LabelRules};
+pub use observation::{Identity, Observation, Origin, Position, TimeSource, VesselClass};

@@ -79,6 +79,20 @@ impl VesselClass {
     }
 }
 
+/// Where a record came from: source, raw log reference, input line. Events
+/// carry these as evidence, so every conclusion leads back to raw messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Origin {
+    /// Source id.
+    pub source: u32,
+    /// Raw log chunk id (`-1` when the run keeps no raw log).
+    pub chunk: i64,
+    /// Index in the chunk.
+    pub index: u32,
+    /// Line number in the run's input (1-based, counted across inputs).
+    pub line: u64,
+}
+
 /// A position report. Unknown values are `None`, never sentinel numbers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Position {

@@ -11,19 +11,7 @@ use std::collections::VecDeque;
 
 use sealane_core::Observation;
 use sealane_core::hash::FxHashMap;
-
-/// Where a record came from: source, raw log reference, input line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Origin {
-    /// Source id.
-    pub source: u32,
-    /// Raw log chunk id.
-    pub chunk: i64,
-    /// Index in the chunk.
-    pub index: u32,
-    /// Line number in its input (1-based).
-    pub line: u64,
-}
+pub use sealane_core::observation::Origin;
 
 /// A record entering the cleaner.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,228 @@
+//! AIS gaps and suspected disabling (Global Fishing Watch, Welch et al. 2022).
+//!
+//! A gap is a silence between two fixes of one vessel. Every gap from
+//! `raw_min_h` is reported; it is a suspected disabling when it lasts at
+//! least `disabling_min_h`, starts more than `disabling_min_shore_nm` from
+//! shore, in a place where reception is good (more than
+//! `min_reception_per_day` positions a day in its H3 cell, counted from the
+//! data itself, so satellite-only and Arctic waters are judged by their own
+//! coverage) and the vessel had been reporting well (`min_positions_before`
+//! positions in the `before_window_h` hours before).
+
+use h3o::{LatLng, Resolution};
+use sealane_core::EventKind;
+use sealane_core::geo::NM;
+use sealane_core::hash::FxHashMap;
+use sealane_track::{Fix, Land, Step, Tracks, VesselId};
+
+use crate::config::GapConfig;
+use crate::details;
+use crate::draft::{Draft, LabelSet, evidence, round};
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: f64 = 86_400_000.0;
+/// Hours of per-vessel position counts kept (the longest `before_window_h` allowed).
+pub const MAX_BEFORE_HOURS: usize = 48;
+
+/// Positions per H3 cell, counted from the data.
+#[derive(Debug)]
+pub struct Reception {
+    resolution: Resolution,
+    counts: FxHashMap<u64, u32>,
+    first_ms: i64,
+    last_ms: i64,
+}
+
+impl Reception {
+    /// Counts at this H3 resolution.
+    pub fn new(resolution: u8) -> Reception {
+        Reception {
+            resolution: Resolution::try_from(resolution).unwrap_or(Resolution::Four),
+            counts: FxHashMap::default(),
+            first_ms: i64::MAX,
+            last_ms: i64::MIN,
+        }
+    }
+
+    /// The cell of a position (0 when the position is not valid).
+    pub fn cell(&self, lat: f64, lon: f64) -> u64 {
+        LatLng::new(lat, lon).map_or(0, |ll| u64::from(ll.to_cell(self.resolution)))
+    }
+
+    /// Counts one position in `cell` at `time_ms`.
+    #[inline]
+    pub fn count(&mut self, cell: u64, time_ms: i64) {
+        *self.counts.entry(cell).or_insert(0) += 1;
+        self.first_ms = self.first_ms.min(time_ms);
+        self.last_ms = self.last_ms.max(time_ms);
+    }
+
+    /// Positions per day in `cell` over the data seen so far (at least one day).
+    pub fn per_day(&self, cell: u64) -> f64 {
+        let n = self.counts.get(&cell).copied().unwrap_or(0) as f64;
+        let days = ((self.last_ms.saturating_sub(self.first_ms)) as f64 / DAY_MS).max(1.0);
+        n / days
+    }
+}
+
+/// Per-vessel state: where its reception cell was last computed, and hourly counts.
+#[derive(Debug, Clone)]
+struct VesselGap {
+    /// Quantised position (0.05 degree) of the cached cell.
+    key: (i32, i32),
+    cell: u64,
+    /// Positions per hour, ring indexed by hour % MAX_BEFORE_HOURS.
+    hours: [u8; MAX_BEFORE_HOURS],
+    /// The hour the newest bucket belongs to.
+    hour: i64,
+}
+
+impl Default for VesselGap {
+    fn default() -> Self {
+        VesselGap { key: (i32::MIN, i32::MIN), cell: 0, hours: [0; MAX_BEFORE_HOURS], hour: i64::MIN }
+    }
+}
+
+impl VesselGap {
+    fn advance_to(&mut self, hour: i64) {
+        if self.hour == i64::MIN || hour - self.hour >= MAX_BEFORE_HOURS as i64 {
+            self.hours = [0; MAX_BEFORE_HOURS];
+        } else {
+            for h in self.hour + 1..=hour {
+                self.hours[h.rem_euclid(MAX_BEFORE_HOURS as i64) as usize] = 0;
+            }
+        }
+        self.hour = self.hour.max(hour);
+    }
+
+    /// Positions in the `window` hours up to and including `hour`.
+    fn before(&self, hour: i64, window: u32) -> u32 {
+        if self.hour == i64::MIN {
+            return 0;
+        }
+        let w = window.min(MAX_BEFORE_HOURS as u32) as i64;
+        (hour - w + 1..=hour)
+            .filter(|h| *h <= self.hour && self.hour - *h < MAX_BEFORE_HOURS as i64)
+            .map(|h| self.hours[h.rem_euclid(MAX_BEFORE_HOURS as i64) as usize] as u32)
+            .sum()
+    }
+}
+
+/// The gap detector.
+#[derive(Debug)]
+pub struct GapDetector {
+    cfg: GapConfig,
+    reception: Reception,
+    vessels: Vec<VesselGap>,
+}
+
+impl GapDetector {
+    /// A detector with these settings.
+    pub fn new(cfg: GapConfig) -> GapDetector {
+        GapDetector { reception: Reception::new(cfg.reception_h3_resolution), cfg, vessels: Vec::new() }
+    }
+
+    /// Takes a fix in (after [`Tracks`] has recorded it).
+    pub fn on_fix(&mut self, tracks: &Tracks, id: VesselId, step: &Step, land: &Land, out: &mut Vec<Draft>) {
+        let i = id as usize;
+        if self.vessels.len() <= i {
+            self.vessels.resize_with(i + 1, VesselGap::default);
+        }
+        let v = tracks.vessel(id);
+        let fix = v.last;
+        if !step.first && step.dt_ms as f64 >= self.cfg.raw_min_h * HOUR_MS as f64 {
+            let start = v.prev;
+            let before = self.vessels[i].before(start.time_ms.div_euclid(HOUR_MS), self.cfg.before_window_h);
+            let start_cell = self.reception.cell(start.lat, start.lon);
+            let reception = self.reception.per_day(start_cell);
+            out.push(self.draft(v.mmsi, &start, &fix, false, before, reception, land));
+        }
+        // Count this position for reception and for the vessel's "reported well before".
+        let st = &mut self.vessels[i];
+        let key = ((fix.lat * 20.0).floor() as i32, (fix.lon * 20.0).floor() as i32);
+        if key != st.key {
+            st.key = key;
+            st.cell = self.reception.cell(fix.lat, fix.lon);
+        }
+        self.reception.count(st.cell, fix.time_ms);
+        let hour = fix.time_ms.div_euclid(HOUR_MS);
+        st.advance_to(hour);
+        if hour == st.hour {
+            let b = &mut st.hours[hour.rem_euclid(MAX_BEFORE_HOURS as i64) as usize];
+            *b = b.saturating_add(1);
+        }
+    }
+
+    /// End of input at `watermark`: vessels silent since long enough to be a
+    /// suspected disabling are reported as open gaps.
+    pub fn finish(&mut self, tracks: &Tracks, watermark: i64, land: &Land, out: &mut Vec<Draft>) {
+        for id in 0..tracks.len() as VesselId {
+            let v = tracks.vessel(id);
+            if v.fixes == 0 || ((watermark - v.last.time_ms) as f64) < self.cfg.disabling_min_h * HOUR_MS as f64 {
+                continue;
+            }
+            let start = v.last;
+            let Some(st) = self.vessels.get(id as usize) else { continue };
+            let before = st.before(start.time_ms.div_euclid(HOUR_MS), self.cfg.before_window_h);
+            let reception = self.reception.per_day(self.reception.cell(start.lat, start.lon));
+            let end = Fix { time_ms: watermark, ..start };
+            let d = self.draft(v.mmsi, &start, &end, true, before, reception, land);
+            if d.details.get("suspected_disabling") == Some(&serde_json::Value::Bool(true)) {
+                out.push(d);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draft(&self, mmsi: u32, start: &Fix, end: &Fix, open: bool, before: u32, reception: f64, land: &Land) -> Draft {
+        let c = &self.cfg;
+        let hours = (end.time_ms - start.time_ms) as f64 / HOUR_MS as f64;
+        let shore_nm = land.shore_distance_m(start.lat, start.lon) / NM;
+        let far = shore_nm > c.disabling_min_shore_nm;
+        let good_reception = reception > c.min_reception_per_day;
+        let reported_well = before >= c.min_positions_before;
+        let suspected = hours >= c.disabling_min_h && far && good_reception && reported_well;
+        // Longer silences where reception is better are less likely to be coverage holes.
+        let coverage = (reception / (c.min_reception_per_day * 4.0)).min(1.0);
+        let confidence = if suspected {
+            0.6 + 0.25 * coverage + 0.15 * (hours / (c.disabling_min_h * 4.0)).min(1.0)
+        } else {
+            0.15 + 0.25 * coverage * (hours / c.disabling_min_h).min(1.0)
+        };
+        let mut labels = LabelSet::of(start.label);
+        let mut evidence_list = vec![evidence(mmsi, start)];
+        if !open {
+            labels.add(end.label);
+            evidence_list.push(evidence(mmsi, end));
+        }
+        let distance_nm = sealane_core::geo::distance_m(start.lat, start.lon, end.lat, end.lon) / NM;
+        Draft {
+            kind: EventKind::Gap,
+            start_ms: start.time_ms,
+            end_ms: end.time_ms,
+            mmsi: vec![mmsi],
+            lat: start.lat,
+            lon: start.lon,
+            confidence,
+            details: details![
+                "duration_h" => round(hours, 2),
+                "suspected_disabling" => suspected,
+                "open" => open,
+                "start_shore_distance_nm" => round(shore_nm, 1),
+                "reception_positions_per_day" => round(reception, 1),
+                "positions_before" => before,
+                "end_lat" => if open { serde_json::Value::Null } else { serde_json::json!(end.lat) },
+                "end_lon" => if open { serde_json::Value::Null } else { serde_json::json!(end.lon) },
+                "distance_nm" => if open { serde_json::Value::Null } else { serde_json::json!(round(distance_nm, 1)) },
+            ],
+            evidence: evidence_list,
+            labels,
+            discriminator: String::new(),
+        }
+    }
+
+    /// Bytes of per-vessel state.
+    pub fn bytes_per_vessel() -> usize {
+        std::mem::size_of::<VesselGap>()
+    }
+}

@@ -1,0 +1,212 @@
+//! Per-vessel state: the last fixes, the segment, what the vessel said about itself.
+
+use sealane_core::geo::{NM, fast_distance_m, lerp};
+use sealane_core::hash::FxHashMap;
+use sealane_core::{Origin, Position, VesselClass};
+
+/// Index of a label in the run's label table (labels repeat: one per source).
+pub type LabelId = u16;
+
+/// Dense per-run vessel number: detectors index their per-vessel state by it.
+pub type VesselId = u32;
+
+/// A position as the detectors see it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fix {
+    /// Time, ms since the epoch.
+    pub time_ms: i64,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Speed over ground, knots.
+    pub sog: Option<f32>,
+    /// Course over ground, degrees.
+    pub cog: Option<f32>,
+    /// Label of its source.
+    pub label: LabelId,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+impl Fix {
+    /// A fix from a position.
+    pub fn new(p: &Position, label: LabelId, origin: Origin) -> Fix {
+        Fix { time_ms: p.time_ms, lat: p.lat, lon: p.lon, sog: p.sog, cog: p.cog, label, origin }
+    }
+
+    /// Where the vessel would be at `time_ms` on its reported course and speed
+    /// (or where it was, when it reported no motion).
+    pub fn dead_reckon(&self, time_ms: i64) -> (f64, f64) {
+        match (self.sog, self.cog) {
+            (Some(sog), Some(cog)) if sog > 0.0 => {
+                let d = sog as f64 * NM / 3600.0 * (time_ms - self.time_ms) as f64 / 1000.0;
+                sealane_core::geo::destination(self.lat, self.lon, cog as f64, d)
+            }
+            _ => (self.lat, self.lon),
+        }
+    }
+}
+
+/// Position at `time_ms` between two fixes (linear; they are minutes apart).
+pub fn interpolate(a: &Fix, b: &Fix, time_ms: i64) -> (f64, f64) {
+    if b.time_ms <= a.time_ms {
+        return (b.lat, b.lon);
+    }
+    let f = ((time_ms - a.time_ms) as f64 / (b.time_ms - a.time_ms) as f64).clamp(0.0, 1.0);
+    lerp(a.lat, a.lon, b.lat, b.lon, f)
+}
+
+/// Distance (metres) and implied speed (knots) from `a` to `b`.
+pub fn implied(a: &Fix, b: &Fix) -> (f64, f64) {
+    let d = fast_distance_m(a.lat, a.lon, b.lat, b.lon);
+    let dt = (b.time_ms - a.time_ms) as f64 / 1000.0;
+    let kn = if dt > 0.0 {
+        d / dt * 3600.0 / NM
+    } else if d > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    };
+    (d, kn)
+}
+
+/// What a vessel has told us, and its last two fixes.
+#[derive(Debug, Clone)]
+pub struct Vessel {
+    /// MMSI.
+    pub mmsi: u32,
+    /// Last fix (meaningful once `fixes > 0`).
+    pub last: Fix,
+    /// The fix before it (meaningful once `fixes > 1`).
+    pub prev: Fix,
+    /// Fixes seen.
+    pub fixes: u32,
+    /// Start of the current segment (a gap longer than the segment gap starts a new one).
+    pub segment_start_ms: i64,
+    /// Station class of its reports.
+    pub class: VesselClass,
+    /// AIS ship type, once reported.
+    pub shiptype: Option<u8>,
+    /// Length overall, metres, once reported.
+    pub length_m: Option<u16>,
+}
+
+/// How a fix relates to the one before it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    /// The vessel's first fix.
+    pub first: bool,
+    /// Time since the previous fix, ms.
+    pub dt_ms: i64,
+    /// Distance from it, metres.
+    pub dist_m: f64,
+    /// Implied speed, knots.
+    pub implied_kn: f64,
+    /// A new segment starts here (first fix, or after a long gap).
+    pub new_segment: bool,
+}
+
+/// Every vessel's state, with dense ids.
+#[derive(Debug, Default)]
+pub struct Tracks {
+    ids: FxHashMap<u32, VesselId>,
+    vessels: Vec<Vessel>,
+    segment_gap_ms: i64,
+}
+
+impl Tracks {
+    /// Tracks where a silence longer than `segment_gap_ms` starts a new segment.
+    pub fn new(segment_gap_ms: i64) -> Tracks {
+        Tracks { segment_gap_ms, ..Tracks::default() }
+    }
+
+    /// The id of `mmsi`, creating its state on first sight.
+    pub fn id(&mut self, mmsi: u32) -> VesselId {
+        let next = self.vessels.len() as VesselId;
+        let id = *self.ids.entry(mmsi).or_insert(next);
+        if id == next {
+            let blank = Fix {
+                time_ms: i64::MIN,
+                lat: 0.0,
+                lon: 0.0,
+                sog: None,
+                cog: None,
+                label: 0,
+                origin: Origin::default(),
+            };
+            self.vessels.push(Vessel {
+                mmsi,
+                last: blank,
+                prev: blank,
+                fixes: 0,
+                segment_start_ms: i64::MIN,
+                class: VesselClass::Unknown,
+                shiptype: None,
+                length_m: None,
+            });
+        }
+        id
+    }
+
+    /// The id of `mmsi`, if seen.
+    pub fn get(&self, mmsi: u32) -> Option<VesselId> {
+        self.ids.get(&mmsi).copied()
+    }
+
+    /// Takes a fix in (time order per vessel); returns the vessel's id and the step to it.
+    pub fn update(&mut self, mmsi: u32, fix: Fix, class: VesselClass) -> (VesselId, Step) {
+        let id = self.id(mmsi);
+        self.update_id(id, fix, class)
+    }
+
+    /// As [`Tracks::update`], for a vessel whose id is known.
+    pub fn update_id(&mut self, id: VesselId, fix: Fix, class: VesselClass) -> (VesselId, Step) {
+        let gap = self.segment_gap_ms;
+        let v = &mut self.vessels[id as usize];
+        if class != VesselClass::Unknown {
+            v.class = class;
+        }
+        let step = if v.fixes == 0 {
+            v.segment_start_ms = fix.time_ms;
+            Step { first: true, dt_ms: 0, dist_m: 0.0, implied_kn: 0.0, new_segment: true }
+        } else {
+            let (d, kn) = implied(&v.last, &fix);
+            let dt = fix.time_ms - v.last.time_ms;
+            let new_segment = dt > gap;
+            if new_segment {
+                v.segment_start_ms = fix.time_ms;
+            }
+            Step { first: false, dt_ms: dt, dist_m: d, implied_kn: kn, new_segment }
+        };
+        v.prev = v.last;
+        v.last = fix;
+        v.fixes = v.fixes.saturating_add(1);
+        (id, step)
+    }
+
+    /// A vessel's state.
+    pub fn vessel(&self, id: VesselId) -> &Vessel {
+        &self.vessels[id as usize]
+    }
+
+    /// A vessel's state, to record what it said about itself.
+    pub fn vessel_mut(&mut self, id: VesselId) -> &mut Vessel {
+        &mut self.vessels[id as usize]
+    }
+
+    /// Vessels seen.
+    pub fn len(&self) -> usize {
+        self.vessels.len()
+    }
+
+    /// Whether none were seen.
+    pub fn is_empty(&self) -> bool {
+        self.vessels.is_empty()
+    }
+
+    /// Bytes held per vessel (state plus its share of the id map).
+    pub fn bytes_per_vessel() -> usize {
+        std::mem::size_of::<Vessel>() + std::mem::size_of::<(u32, VesselId)>() + 1
+    }
+}

@@ -1,0 +1,413 @@
+//! The front half every command that reads observations shares: inputs
+//! (files, standard input, network feeds) are read and normalised on one
+//! thread, batches cross a bounded channel (a slow consumer slows reading
+//! rather than growing memory), and the calling thread cleans them
+//! (duplicates merged, reorder window) and hands each record, in time order,
+//! to a [`Consumer`]: the store writer for `ingest`, the detectors for `detect`.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sealane_core::Label;
+use sealane_ingest::clean::{CleanOptions, CleanStats, Cleaned, Cleaner, Origin, Record};
+use sealane_ingest::input::{Input, for_each_line};
+use sealane_ingest::net::{self, NetSource};
+use sealane_ingest::{Format, NormaliseStats, Normaliser};
+use sealane_store::{RawChunkBuilder, SealedChunk};
+
+/// Where observations come from and how they are cleaned.
+#[derive(Debug, Clone)]
+pub struct SourceConfig {
+    /// Inputs: file paths, `-`, or network specs (`tcp://`, `tcp-listen://`, `udp://`).
+    pub inputs: Vec<String>,
+    /// Input format.
+    pub format: Format,
+    /// Label of the records (per source; all inputs of a run share it).
+    pub label: Label,
+    /// Source name; defaults to each input's name.
+    pub source_name: Option<String>,
+    /// Offset of CSV local times from UTC, minutes.
+    pub tz_offset_min: i64,
+    /// Cleaning windows.
+    pub clean: CleanOptions,
+    /// Stop network sources after this long.
+    pub duration: Option<Duration>,
+    /// Draw a progress bar when stderr is a terminal.
+    pub progress: bool,
+}
+
+impl Default for SourceConfig {
+    fn default() -> Self {
+        SourceConfig {
+            inputs: Vec::new(),
+            format: Format::Auto,
+            label: Label::public_ais(),
+            source_name: None,
+            tz_offset_min: 0,
+            clean: CleanOptions::default(),
+            duration: None,
+            progress: true,
+        }
+    }
+}
+
+impl SourceConfig {
+    /// Each input's source kind (`file`, `stdin`, `network`), source name and display name.
+    pub fn describe(&self) -> Vec<(&'static str, String, String)> {
+        self.inputs
+            .iter()
+            .map(|spec| {
+                let (kind, default_name) = match NetSource::parse(spec) {
+                    Some(n) => ("network", n.name()),
+                    None if spec == "-" => ("stdin", "stdin".to_string()),
+                    None => ("file", spec.clone()),
+                };
+                let display = if spec == "-" { "<stdin>".to_string() } else { spec.clone() };
+                (kind, self.source_name.clone().unwrap_or(default_name), display)
+            })
+            .collect()
+    }
+}
+
+/// What a consumer does with the cleaned stream.
+pub trait Consumer {
+    /// The command's name, for messages (`sealane ingest: ...`).
+    fn name(&self) -> &'static str;
+    /// A sealed chunk of the raw log (only when the pipeline keeps one).
+    fn chunk(&mut self, _chunk: SealedChunk) -> Result<()> {
+        Ok(())
+    }
+    /// A record, in time order within the reorder window.
+    fn record(&mut self, c: Cleaned) -> Result<()>;
+    /// The end of a batch: every line through global line `through` has been read,
+    /// and `cleaner` holds what is not yet released.
+    fn batch_end(&mut self, _through: u64, _cleaner: &Cleaner, _inputs: &[(usize, u64)]) -> Result<()> {
+        Ok(())
+    }
+    /// The end of input, after the cleaner has released everything.
+    fn finish(&mut self, _through: u64, _cleaner: &Cleaner, _inputs: &[(usize, u64)]) -> Result<()> {
+        Ok(())
+    }
+    /// A short progress message (e.g. "1000 positions, 5000/s").
+    fn progress(&self, _elapsed: Duration) -> String {
+        String::new()
+    }
+}
+
+/// What the reading and cleaning did.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineSummary {
+    /// Normalisation counts over all inputs.
+    pub normalise: NormaliseStats,
+    /// Cleaning counts.
+    pub clean: CleanStats,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// One batch from the reading thread.
+struct Batch {
+    chunk: Option<SealedChunk>,
+    records: Vec<Record>,
+    /// Highest global line number read so far.
+    through: u64,
+    bytes: u64,
+}
+
+enum Msg {
+    Batch(Batch),
+    /// An input was opened: its name and first global line.
+    InputStart(usize, u64),
+    Rejected(String),
+    Event(String),
+    Done(Result<NormaliseStats>),
+}
+
+const BATCH_LINES: usize = 16 * 1024;
+
+struct Reader {
+    tx: SyncSender<Msg>,
+    /// The raw message log, when the consumer keeps one.
+    raw: Option<RawChunkBuilder>,
+    records: Vec<Record>,
+    parsed: Vec<sealane_ingest::Parsed>,
+    global_line: u64,
+    lines_in_batch: usize,
+    bytes: u64,
+    shown_rejects: u64,
+}
+
+impl Reader {
+    fn line(
+        &mut self,
+        n: &mut Normaliser,
+        source: u32,
+        input: &str,
+        line_no: u64,
+        bytes: &[u8],
+        arrival_ms: i64,
+    ) -> bool {
+        self.global_line += 1;
+        let ((chunk, index), sealed) = match &mut self.raw {
+            Some(raw) => raw.line(source, input, line_no, bytes),
+            None => ((-1, 0), None),
+        };
+        if let Some(c) = sealed {
+            // A chunk closed mid-batch: send what refers to it first.
+            if !self.send(Some(c)) {
+                return false;
+            }
+        }
+        self.parsed.clear();
+        match n.line(bytes, arrival_ms, &mut self.parsed) {
+            Ok(()) => {}
+            Err(r) => {
+                if self.shown_rejects < 20 {
+                    let place =
+                        r.offset.map_or(format!("{input}:{line_no}"), |o| format!("{input}:{line_no}:{}", o + 1));
+                    let _ = self.tx.send(Msg::Rejected(format!("{place}: {}: {}", r.reason, r.detail)));
+                }
+                self.shown_rejects += 1;
+            }
+        }
+        let origin = Origin { source, chunk, index, line: self.global_line };
+        for p in self.parsed.drain(..) {
+            self.records.push(Record { obs: p.obs, key: p.key, origin });
+        }
+        self.lines_in_batch += 1;
+        if self.lines_in_batch >= BATCH_LINES {
+            let c = self.seal();
+            return self.send(c);
+        }
+        true
+    }
+
+    fn seal(&mut self) -> Option<SealedChunk> {
+        self.raw.as_mut().and_then(RawChunkBuilder::seal)
+    }
+
+    fn send(&mut self, chunk: Option<SealedChunk>) -> bool {
+        self.lines_in_batch = 0;
+        let records = std::mem::take(&mut self.records);
+        self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok()
+    }
+}
+
+fn read_inputs(
+    cfg: &SourceConfig,
+    sources: &[u32],
+    first_chunk: Option<i64>,
+    tx: SyncSender<Msg>,
+    stop: Arc<AtomicBool>,
+) -> Result<NormaliseStats> {
+    let mut r = Reader {
+        tx: tx.clone(),
+        raw: first_chunk.map(RawChunkBuilder::new),
+        records: Vec::new(),
+        parsed: Vec::new(),
+        global_line: 0,
+        lines_in_batch: 0,
+        bytes: 0,
+        shown_rejects: 0,
+    };
+    let mut total = NormaliseStats::default();
+    for (i, spec) in cfg.inputs.iter().enumerate() {
+        let _ = tx.send(Msg::InputStart(i, r.global_line + 1));
+        let mut n = Normaliser::new(cfg.format, cfg.tz_offset_min);
+        if let Some(netsrc) = NetSource::parse(spec) {
+            read_network(&mut r, &mut n, sources[i], netsrc, cfg.duration, &stop)?;
+        } else {
+            let input = Input::from_arg(spec);
+            let name = input.name();
+            let reader = input.open()?;
+            let arrival = net::now_ms();
+            let mut ok = true;
+            let read = for_each_line(reader, |line_no, bytes| {
+                r.bytes += bytes.len() as u64 + 1;
+                ok = !stop.load(Ordering::Relaxed) && r.line(&mut n, sources[i], &name, line_no, bytes, arrival);
+                ok
+            })
+            .with_context(|| format!("reading {name}"))?;
+            let _ = read;
+        }
+        n.finish();
+        total.merge(n.stats());
+        let c = r.seal();
+        if !r.send(c) || stop.load(Ordering::Relaxed) {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+fn read_network(
+    r: &mut Reader,
+    n: &mut Normaliser,
+    source: u32,
+    src: NetSource,
+    duration: Option<Duration>,
+    stop: &Arc<AtomicBool>,
+) -> Result<()> {
+    let name = src.name();
+    let (ltx, lrx) = mpsc::sync_channel(64);
+    let (etx, erx) = mpsc::sync_channel(256);
+    let local_stop = Arc::new(AtomicBool::new(false));
+    let handle = net::spawn(src, ltx, etx, local_stop.clone()).with_context(|| format!("starting {name}"))?;
+    let started = Instant::now();
+    let mut line_no = 0u64;
+    let mut last_send = Instant::now();
+    while !stop.load(Ordering::Relaxed) && duration.is_none_or(|d| started.elapsed() < d) {
+        for e in erx.try_iter() {
+            let _ = r.tx.send(Msg::Event(format!("{}: {}", e.source, e.what)));
+        }
+        match lrx.recv_timeout(Duration::from_millis(200)) {
+            Ok(lines) => {
+                for l in lines {
+                    line_no += 1;
+                    r.bytes += l.bytes.len() as u64 + 1;
+                    if !r.line(n, source, &name, line_no, &l.bytes, l.arrival_ms) {
+                        local_stop.store(true, Ordering::Relaxed);
+                        return Ok(());
+                    }
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        // A live feed commits on time, not only on volume.
+        if last_send.elapsed() >= Duration::from_millis(500) {
+            last_send = Instant::now();
+            let c = r.seal();
+            if !r.send(c) {
+                break;
+            }
+        }
+    }
+    local_stop.store(true, Ordering::Relaxed);
+    let _ = handle.join();
+    Ok(())
+}
+
+/// Reads `cfg`'s inputs (source ids `sources`, one per input), cleans, and feeds
+/// `consumer`; keeps a raw log starting at chunk `first_chunk` when given.
+/// Progress and diagnostics go to `err`.
+pub fn run(
+    cfg: &SourceConfig,
+    sources: &[u32],
+    first_chunk: Option<i64>,
+    consumer: &mut dyn Consumer,
+    err: &mut dyn Write,
+    stop: Arc<AtomicBool>,
+) -> Result<PipelineSummary> {
+    if cfg.inputs.is_empty() {
+        bail!("no input: give files, `-` for standard input, or tcp:// / tcp-listen:// / udp:// feeds");
+    }
+    let started = Instant::now();
+    let total_bytes: Option<u64> =
+        cfg.inputs.iter().map(|s| if NetSource::parse(s).is_some() { None } else { Input::from_arg(s).size() }).sum();
+    let bar = if cfg.progress {
+        let b = ProgressBar::with_draw_target(total_bytes, ProgressDrawTarget::stderr_with_hz(4));
+        let style = if total_bytes.is_some() {
+            "{spinner} {bytes}/{total_bytes} {bar:30} {msg} ETA {eta}"
+        } else {
+            "{spinner} {bytes} read, {msg}, {elapsed}"
+        };
+        b.set_style(ProgressStyle::with_template(style).unwrap_or_else(|_| ProgressStyle::default_bar()));
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let (tx, rx) = mpsc::sync_channel::<Msg>(8);
+    let cfg2 = cfg.clone();
+    let sources2 = sources.to_vec();
+    let stop2 = stop.clone();
+    let reader = std::thread::Builder::new()
+        .name("ingest-reader".into())
+        .spawn(move || {
+            let r = read_inputs(&cfg2, &sources2, first_chunk, tx.clone(), stop2);
+            let _ = tx.send(Msg::Done(r));
+        })
+        .context("starting the reader thread")?;
+    let mut summary = PipelineSummary::default();
+    let result = clean_loop(cfg, &rx, consumer, &bar, err, &mut summary);
+    drop(rx);
+    let _ = reader.join();
+    bar.finish_and_clear();
+    result?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn clean_loop(
+    cfg: &SourceConfig,
+    rx: &Receiver<Msg>,
+    consumer: &mut dyn Consumer,
+    bar: &ProgressBar,
+    err: &mut dyn Write,
+    summary: &mut PipelineSummary,
+) -> Result<()> {
+    let mut cleaner = Cleaner::new(cfg.clean);
+    let mut released: Vec<Cleaned> = Vec::new();
+    let mut input_starts: Vec<(usize, u64)> = Vec::new();
+    let mut through = 0u64;
+    let started = Instant::now();
+    let mut last_shown = Instant::now();
+    let mut normalise = None;
+    let mut shown = 0u64;
+    let name = consumer.name();
+    loop {
+        let Ok(msg) = rx.recv() else { break };
+        match msg {
+            Msg::InputStart(i, start) => input_starts.push((i, start)),
+            Msg::Rejected(s) => {
+                if shown < 20 {
+                    bar.suspend(|| writeln!(err, "sealane {name}: {s}")).ok();
+                } else if shown == 20 {
+                    bar.suspend(|| writeln!(err, "sealane {name}: further rejected lines are counted, not shown")).ok();
+                }
+                shown += 1;
+            }
+            Msg::Event(s) => {
+                bar.suspend(|| writeln!(err, "sealane {name}: {s}")).ok();
+            }
+            Msg::Batch(b) => {
+                if let Some(c) = b.chunk {
+                    consumer.chunk(c)?;
+                }
+                through = b.through;
+                summary.bytes = b.bytes;
+                for r in b.records {
+                    cleaner.push(r, &mut released);
+                }
+                for c in released.drain(..) {
+                    consumer.record(c)?;
+                }
+                consumer.batch_end(through, &cleaner, &input_starts)?;
+                bar.set_position(b.bytes);
+                if last_shown.elapsed() >= Duration::from_millis(250) {
+                    last_shown = Instant::now();
+                    bar.set_message(consumer.progress(started.elapsed()));
+                }
+            }
+            Msg::Done(r) => {
+                normalise = Some(r?);
+                break;
+            }
+        }
+    }
+    cleaner.flush(&mut released);
+    for c in released.drain(..) {
+        consumer.record(c)?;
+    }
+    consumer.finish(through, &cleaner, &input_starts)?;
+    summary.clean = cleaner.stats();
+    summary.normalise = normalise.unwrap_or_default();
+    Ok(())
+}
