@@ -1074,20 +1074,20 @@ impl Formatter {
                         buf.push(b',');
                     }
                     let mut e = Obj::new(buf);
-                    let (idtype, name) = match &t.id {
-                        TargetId::Mmsi(_) => (0u8, "mmsi"),
-                        TargetId::Imo(_) => (1, "imo"),
-                        TargetId::Callsign(_) => (2, "callsign"),
-                        TargetId::Other(_) => (3, "other"),
+                    let (idtype, name, key) = match &t.id {
+                        TargetId::Mmsi(_) => (0u8, "mmsi", k!("mmsi")),
+                        TargetId::Imo(_) => (1, "imo", k!("imo")),
+                        TargetId::Callsign(_) => (2, "callsign", k!("callsign")),
+                        TargetId::Other(_) => (3, "other", k!("other")),
                     };
                     e.u(k0!("idtype"), idtype).lit(k!("idtype_text"), name);
                     match &t.id {
                         // gpsd keeps the 42-bit identifier in 32 bits and prints it quoted.
                         TargetId::Mmsi(v) | TargetId::Imo(v) => {
-                            e.s(name, &(*v as u32).to_string());
+                            e.s(key, &(*v as u32).to_string());
                         }
                         TargetId::Callsign(s) | TargetId::Other(s) => {
-                            e.s(name, s);
+                            e.s(key, s);
                         }
                     }
                     if scaled {
