@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod decode;
+pub mod detect;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzz_targets;

@@ -1,8 +1,8 @@
 //! The `sealane` command line. Argument parsing and wiring only; the work is
 //! done by the library half of this crate and the `sealane-*` crates.
 
-use std::io::{self, Write};
-use std::path::PathBuf;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,12 +11,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use sealane::decode::{self, DecodeConfig};
+use sealane::detect::{self, DetectConfig};
 use sealane::export::{self, ExportConfig, ExportFormat};
 use sealane::ingest::{self, IngestConfig};
 use sealane::pipeline::SourceConfig;
 use sealane::query::{OutFormat, Row, write_rows};
 use sealane_core::Label;
 use sealane_core::time::parse_time;
+use sealane_detect::{Config, Watchlist, Zones};
 use sealane_ingest::Format;
 use sealane_ingest::clean::CleanOptions;
 use sealane_ingest::input::Input;
@@ -96,6 +98,43 @@ enum Command {
         /// Stop network inputs after this many seconds (default: run until interrupted).
         #[arg(long)]
         duration: Option<f64>,
+        /// No progress bar and no summary.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Detect behaviour (gaps, encounters, loitering, zones, spoofing, identity, watchlists) in
+    /// input files or a store; events as JSON lines on stdout.
+    Detect {
+        /// Inputs as for `ingest` (files, `-`); none with --store: replay the store.
+        inputs: Vec<String>,
+        /// A store: replayed when no inputs are given, else where the events are also written.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Thresholds (TOML; see --print-config for every key and its default).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Zones (GeoJSON polygons); replaces the built-in zones. Repeatable.
+        #[arg(long)]
+        zones: Vec<PathBuf>,
+        /// Watchlist CSV (OFAC sdn.csv, or imo,mmsi,name,callsign,list,reason); replaces the
+        /// built-in OFAC SDN snapshot. Repeatable.
+        #[arg(long)]
+        watchlist: Vec<PathBuf>,
+        /// auto, nmea, csv, or a CSV dialect.
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// Label of the input records: `public` (default) or a JSON label.
+        #[arg(long, default_value = "public")]
+        label: String,
+        /// Offset from UTC of CSV times that carry none.
+        #[arg(long, default_value = "+00:00")]
+        tz: String,
+        /// Reorder window, seconds of data time.
+        #[arg(long, default_value_t = 30.0)]
+        window: f64,
+        /// Print the configuration (defaults, or --config applied) as TOML and exit.
+        #[arg(long)]
+        print_config: bool,
         /// No progress bar and no summary.
         #[arg(long, short = 'q')]
         quiet: bool,
@@ -227,6 +266,14 @@ fn time_window(from: &Option<String>, to: &Option<String>) -> Result<(i64, i64)>
     Ok((f, t))
 }
 
+/// A whole input file, decompressed when gzip or zstd.
+fn read_input_bytes(p: &Path) -> Result<Vec<u8>> {
+    let mut r = Input::from_arg(&p.display().to_string()).open().with_context(|| format!("opening {}", p.display()))?;
+    let mut v = Vec::new();
+    r.read_to_end(&mut v).with_context(|| format!("reading {}", p.display()))?;
+    Ok(v)
+}
+
 fn stop_flag() -> Arc<AtomicBool> {
     let stop = Arc::new(AtomicBool::new(false));
     let s = stop.clone();
@@ -292,6 +339,70 @@ fn run(cli: Cli) -> Result<()> {
             if !quiet {
                 let store = Store::open_read_only(&cfg.store)?;
                 ingest::write_summary(&mut err, &summary, &store)?;
+            }
+            Ok(())
+        }
+        Command::Detect { inputs, store, config, zones, watchlist, format, label, tz, window, print_config, quiet } => {
+            let config = match &config {
+                Some(p) => {
+                    let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+                    Config::from_toml(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?
+                }
+                None => Config::default(),
+            };
+            if print_config {
+                print!("{}", config.to_toml());
+                return Ok(());
+            }
+            let mut err = io::stderr();
+            let zones = if zones.is_empty() {
+                Zones::defaults()
+            } else {
+                let mut z = Zones::none();
+                for p in &zones {
+                    let text = read_input_bytes(p)?;
+                    z.add_geojson(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?;
+                }
+                z
+            };
+            let watchlist = if watchlist.is_empty() {
+                Watchlist::default_list()
+            } else {
+                let mut w = Watchlist::none();
+                for p in &watchlist {
+                    // Latin-1 (the OFAC file) and UTF-8 both read: bytes that are not UTF-8 are Latin-1.
+                    let bytes = read_input_bytes(p)?;
+                    let text = String::from_utf8(bytes)
+                        .unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect());
+                    w.add_csv(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?;
+                }
+                for s in w.skipped().iter().take(5) {
+                    writeln!(err, "sealane detect: watchlist row skipped: {s}")?;
+                }
+                w
+            };
+            let inputs = if inputs.is_empty() && store.is_none() { vec!["-".to_string()] } else { inputs };
+            let cfg = DetectConfig {
+                source: SourceConfig {
+                    inputs,
+                    format: Format::parse(&format).map_err(anyhow::Error::msg)?,
+                    label: Label::parse(&label).map_err(anyhow::Error::msg)?,
+                    tz_offset_min: parse_tz(&tz)?,
+                    clean: CleanOptions { window_ms: (window * 1000.0) as i64, ..CleanOptions::default() },
+                    progress: !quiet,
+                    ..SourceConfig::default()
+                },
+                store,
+                config,
+                zones,
+                watchlist,
+            };
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let summary = detect::run(cfg, &mut out, &mut err, stop_flag())?;
+            out.flush()?;
+            if !quiet {
+                detect::write_summary(&mut err, &summary)?;
             }
             Ok(())
         }

@@ -173,7 +173,8 @@ impl Default for EncounterConfig {
 pub struct LoiteringConfig {
     /// An hour is slow when the vessel's average implied speed over it is below this, knots.
     pub max_speed_kn: f64,
-    /// Consecutive slow hours lasting at least this long are loitering, hours ...
+    /// Consecutive slow hours (two or more, as the definition's plural says) lasting at
+    /// least this long are loitering, hours ...
     pub min_duration_h: f64,
     /// ... or this long for carrier-class vessels (AIS ship types `carrier_shiptypes`).
     pub carrier_min_duration_h: f64,
@@ -223,8 +224,14 @@ pub struct SpoofingConfig {
     pub min_jump_m: f64,
     /// One MMSI alternating this many times between two tracks is in two places at once.
     pub min_alternations: u32,
-    /// A position on land counts only this far inland (coastline resolution), metres.
+    /// A position on land counts only this far inland (coastline resolution), metres ...
     pub land_margin_m: f64,
+    /// ... and this far from a port (harbours are where the coastline is worst), km.
+    pub land_min_port_distance_km: f64,
+    /// An inland place where this many different vessels have been is a waterway (0: never).
+    pub waterway_min_vessels: u32,
+    /// On-land runs are judged this long after they end, hours.
+    pub waterway_horizon_h: f64,
 }
 
 impl Default for SpoofingConfig {
@@ -235,7 +242,10 @@ impl Default for SpoofingConfig {
             max_speed_hsc_kn: 70.0,
             min_jump_m: 2_000.0,
             min_alternations: 3,
-            land_margin_m: 2_000.0,
+            land_margin_m: 5_000.0,
+            land_min_port_distance_km: 10.0,
+            waterway_min_vessels: 3,
+            waterway_horizon_h: 6.0,
         }
     }
 }

@@ -165,6 +165,7 @@ impl Detectors {
         if p.time_ms > self.watermark {
             self.watermark = p.time_ms;
             self.encounter.advance(self.watermark, &mut self.drafts);
+            self.spoofing.advance(self.watermark, self.land, &mut self.drafts);
         }
         let fix = Fix::new(p, label, origin);
         let (id, step) = self.tracks.update_id(id, fix, p.class);
@@ -174,7 +175,7 @@ impl Detectors {
             self.watchlist.first_sight(t, id, p.time_ms, Some((p.lat, p.lon)), label, origin, &mut self.drafts);
         }
         self.gap.on_fix(t, id, &step, self.land, &mut self.drafts);
-        self.spoofing.on_fix(t, id, &step, self.land, &mut self.drafts);
+        self.spoofing.on_fix(t, id, &step, self.land, self.ports, &mut self.drafts);
         self.zones.on_fix(t, id, &step, &mut self.drafts);
         self.loitering.on_fix(t, id, &step, self.land, &mut self.drafts);
         self.encounter.on_fix(t, id, &step, self.ports);

@@ -102,8 +102,8 @@ impl LoiteringDetector {
             st.anchor = Some(fix);
             st.window_path_m = 0.0;
         } else {
-            let keep_partial = false;
-            self.end_run(tracks, id, keep_partial, out);
+            // The fast window is not part of the run: no partial window to add.
+            self.end_run(tracks, id, false, out);
             let st = &mut self.vessels[i];
             st.anchor = Some(fix);
             st.window_path_m = 0.0;

@@ -8,13 +8,24 @@
 //!   a second track head; a fix implausible from the first but plausible from
 //!   the second is an alternation, and `min_alternations` of them within an
 //!   episode raise one event.
-//! - `on_land`: fixes at least `land_margin_m` inland (Natural Earth's
-//!   coastline is accurate to about a kilometre, so a harbour berth is not land).
-//!   One event per run of such fixes.
+//! - `on_land`: fixes at least `land_margin_m` inland and `land_min_port_distance_km`
+//!   from a port (Natural Earth's coastline is accurate to a few kilometres,
+//!   and worst in harbours, estuaries and sounds).
+//!   One event per run of such fixes. Natural Earth's land has no lakes or
+//!   rivers (the Great Lakes, the Mississippi, the Fraser are "land"), so
+//!   inland places where `waterway_min_vessels` different vessels have been
+//!   are taken as waterways, learnt from the traffic itself; a run is judged
+//!   `waterway_horizon_h` after it ends (so traffic later in the data counts),
+//!   and dropped when most of its places are waterways. (A spoofer moving
+//!   many vessels to one inland spot at once would also look like a
+//!   waterway: those are caught by the speed checks when they jump there.)
+
+use std::collections::VecDeque;
 
 use sealane_core::geo::NM;
+use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, VesselClass};
-use sealane_track::{Fix, Land, Step, Tracks, Vessel, VesselId, implied};
+use sealane_track::{Fix, Land, Ports, Step, Tracks, Vessel, VesselId, implied};
 
 use crate::cache::DistanceCache;
 use crate::config::SpoofingConfig;
@@ -33,11 +44,21 @@ struct Episode {
     labels: LabelSet,
 }
 
+/// Inland places are ~5 km cells (0.05 degree).
+const PLACE_CELLS_PER_DEG: f64 = 20.0;
+/// Places a run remembers.
+const RUN_PLACES: usize = 16;
+
+fn place(lat: f64, lon: f64) -> (i32, i32) {
+    ((lat * PLACE_CELLS_PER_DEG).floor() as i32, (lon * PLACE_CELLS_PER_DEG).floor() as i32)
+}
+
 #[derive(Debug, Clone, Default)]
 struct LandRun {
     first: Option<Fix>,
     last: Option<Fix>,
     fixes: u32,
+    places: Vec<(i32, i32)>,
     labels: LabelSet,
     evidence: EvidenceSample,
 }
@@ -49,6 +70,7 @@ struct VesselSpoof {
     episode: Episode,
     land: LandRun,
     coast: DistanceCache,
+    port: DistanceCache,
     land_key: (i32, i32),
     land_maybe: bool,
 }
@@ -58,6 +80,12 @@ struct VesselSpoof {
 pub struct SpoofingDetector {
     cfg: SpoofingConfig,
     vessels: Vec<VesselSpoof>,
+    /// Vessels seen at each inland place (up to `waterway_min_vessels`).
+    inland: FxHashMap<(i32, i32), Vec<u32>>,
+    /// Ended on-land runs waiting for their judgement: (due time, vessel, run).
+    pending: VecDeque<(i64, u32, LandRun)>,
+    /// Runs dropped as being on a waterway.
+    pub waterway_runs: u64,
     /// Cells per degree of the on-land pre-test grid.
     land_cells_per_deg: f64,
 }
@@ -68,7 +96,14 @@ impl SpoofingDetector {
         // A point `land_margin_m` inland has land all around it for that distance, so a
         // cell smaller than the margin that tested as sea at one point holds no such point.
         let cell_deg = (cfg.land_margin_m / 1.5 / sealane_core::geo::M_PER_DEG).max(1e-4);
-        SpoofingDetector { land_cells_per_deg: 1.0 / cell_deg, cfg, vessels: Vec::new() }
+        SpoofingDetector {
+            land_cells_per_deg: 1.0 / cell_deg,
+            cfg,
+            vessels: Vec::new(),
+            inland: FxHashMap::default(),
+            pending: VecDeque::new(),
+            waterway_runs: 0,
+        }
     }
 
     fn max_speed(&self, v: &Vessel) -> Option<f64> {
@@ -89,7 +124,15 @@ impl SpoofingDetector {
     }
 
     /// Takes a fix in (after [`Tracks`] has recorded it).
-    pub fn on_fix(&mut self, tracks: &Tracks, id: VesselId, _step: &Step, land: &Land, out: &mut Vec<Draft>) {
+    pub fn on_fix(
+        &mut self,
+        tracks: &Tracks,
+        id: VesselId,
+        _step: &Step,
+        land: &Land,
+        ports: &Ports,
+        out: &mut Vec<Draft>,
+    ) {
         let i = id as usize;
         if self.vessels.len() <= i {
             self.vessels.resize_with(i + 1, VesselSpoof::default);
@@ -98,7 +141,7 @@ impl SpoofingDetector {
         let fix = v.last;
         if let Some(max_kn) = self.max_speed(v) {
             self.speed(v, i, fix, max_kn, out);
-            self.on_land(v, i, fix, land, out);
+            self.on_land(v, i, fix, land, ports, out);
         }
     }
 
@@ -193,8 +236,9 @@ impl SpoofingDetector {
         });
     }
 
-    fn on_land(&mut self, v: &Vessel, i: usize, fix: Fix, land: &Land, out: &mut Vec<Draft>) {
+    fn on_land(&mut self, v: &Vessel, i: usize, fix: Fix, land: &Land, ports: &Ports, out: &mut Vec<Draft>) {
         let margin = self.cfg.land_margin_m;
+        let port_margin = self.cfg.land_min_port_distance_km * 1000.0;
         let k = self.land_cells_per_deg;
         let st = &mut self.vessels[i];
         // The polygon test runs when the vessel enters another pre-test cell.
@@ -205,7 +249,10 @@ impl SpoofingDetector {
         }
         let inland = st.land_maybe
             && land.contains(fix.lat, fix.lon)
-            && st.coast.at_least(fix.lat, fix.lon, margin, || land.coast_distance_m(fix.lat, fix.lon));
+            && st.coast.at_least(fix.lat, fix.lon, margin, || land.coast_distance_m(fix.lat, fix.lon))
+            && st.port.at_least(fix.lat, fix.lon, port_margin, || {
+                ports.nearest(fix.lat, fix.lon).map_or(f64::INFINITY, |(_, d)| d)
+            });
         if inland {
             let r = &mut st.land;
             if r.first.is_none() {
@@ -215,9 +262,42 @@ impl SpoofingDetector {
             r.fixes += 1;
             r.labels.add(fix.label);
             r.evidence.push(evidence(v.mmsi, &fix));
+            let here = place(fix.lat, fix.lon);
+            if r.places.len() < RUN_PLACES && !r.places.contains(&here) {
+                r.places.push(here);
+            }
+            let seen = self.inland.entry(here).or_default();
+            if seen.len() < self.cfg.waterway_min_vessels as usize && !seen.contains(&v.mmsi) {
+                seen.push(v.mmsi);
+            }
         } else if st.land.first.is_some() {
             let run = std::mem::take(&mut st.land);
-            out.push(self.land_draft(v.mmsi, run, land, false));
+            let due = fix.time_ms + (self.cfg.waterway_horizon_h * 3_600_000.0) as i64;
+            self.pending.push_back((due, v.mmsi, run));
+        }
+        let _ = out;
+    }
+
+    /// Whether most of a run's places are waterways (enough vessels have been there).
+    fn on_waterway(&self, run: &LandRun) -> bool {
+        let k = self.cfg.waterway_min_vessels as usize;
+        let busy = run.places.iter().filter(|p| self.inland.get(p).is_some_and(|v| v.len() >= k)).count();
+        k > 0 && busy * 2 > run.places.len()
+    }
+
+    /// The data time reached `watermark`: on-land runs due for judgement are reported or dropped.
+    pub fn advance(&mut self, watermark: i64, land: &Land, out: &mut Vec<Draft>) {
+        while self.pending.front().is_some_and(|(due, _, _)| *due <= watermark) {
+            let (_, mmsi, run) = self.pending.pop_front().expect("checked");
+            self.judge(mmsi, run, land, false, out);
+        }
+    }
+
+    fn judge(&mut self, mmsi: u32, run: LandRun, land: &Land, open: bool, out: &mut Vec<Draft>) {
+        if self.on_waterway(&run) {
+            self.waterway_runs += 1;
+        } else {
+            out.push(self.land_draft(mmsi, run, land, open));
         }
     }
 
@@ -231,7 +311,8 @@ impl SpoofingDetector {
             mmsi: vec![mmsi],
             lat: first.lat,
             lon: first.lon,
-            confidence: (0.6 + 0.05 * run.fixes as f64 + 0.02 * inland_km).min(0.95),
+            // Inland water the land mask lacks is the usual innocent cause: never certain.
+            confidence: (0.5 + 0.03 * run.fixes as f64 + 0.01 * inland_km).min(0.8),
             details: details![
                 "kind" => "on_land",
                 "fixes" => run.fixes,
@@ -244,13 +325,16 @@ impl SpoofingDetector {
         }
     }
 
-    /// End of input: open on-land runs are reported.
+    /// End of input: every on-land run, ended or open, is judged.
     pub fn finish(&mut self, tracks: &Tracks, land: &Land, out: &mut Vec<Draft>) {
+        while let Some((_, mmsi, run)) = self.pending.pop_front() {
+            self.judge(mmsi, run, land, false, out);
+        }
         for i in 0..self.vessels.len() {
             if self.vessels[i].land.first.is_some() {
                 let run = std::mem::take(&mut self.vessels[i].land);
                 let mmsi = tracks.vessel(i as VesselId).mmsi;
-                out.push(self.land_draft(mmsi, run, land, true));
+                self.judge(mmsi, run, land, true, out);
             }
         }
     }

@@ -89,6 +89,25 @@ impl StoredPosition {
         }
     }
 
+    /// The observed position back (to the stored precision: 1e-7 degree, 0.1 knot, 0.1 degree).
+    pub fn to_position(&self) -> sealane_core::Position {
+        sealane_core::Position {
+            mmsi: self.mmsi,
+            time_ms: self.time_ms,
+            time_source: self.time_source,
+            lat: self.lat(),
+            lon: self.lon(),
+            sog: self.sog().map(|v| v as f32),
+            cog: self.cog().map(|v| v as f32),
+            heading: self.heading(),
+            nav_status: self.nav_status(),
+            rot: self.rot().map(|v| v as f32),
+            accuracy: self.accuracy,
+            class: self.class,
+            msg_type: self.msg_type,
+        }
+    }
+
     /// Latitude, degrees.
     pub fn lat(&self) -> f64 {
         self.lat_e7 as f64 / 1e7

@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 pub mod block;
+mod events;
 mod query;
 pub mod schema;
 mod writer;
@@ -50,6 +51,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sealane_core::Label;
 
 pub use block::{Provenance, StoredPosition};
+pub use events::EventFilter;
 pub use query::{Bbox, IdentityRow, LatestRow, StoreStats};
 pub use writer::{CommitReport, RawChunkBuilder, SealedChunk, Writer};
 
@@ -73,6 +75,9 @@ pub enum Error {
         /// What is wrong.
         what: String,
     },
+    /// A scan's callback failed (e.g. writing its output); the scan stopped.
+    #[error("{0}")]
+    Callback(String),
 }
 
 /// Store results.

@@ -278,6 +278,83 @@ impl Store {
         Ok(n)
     }
 
+    /// Calls `f` with every position in the window, in time order across
+    /// vessels (ties by MMSI): the store replayed as the stream it came from.
+    /// Blocks are read in `t_min` order and merged through a heap; a position
+    /// is released once no block still to come can hold an earlier one, so
+    /// memory is bounded by the blocks that overlap in time.
+    pub fn scan_time_ordered(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        mut f: impl FnMut(StoredPosition) -> Result<()>,
+    ) -> Result<u64> {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        struct Item(StoredPosition);
+        impl PartialEq for Item {
+            fn eq(&self, o: &Self) -> bool {
+                (self.0.time_ms, self.0.mmsi) == (o.0.time_ms, o.0.mmsi)
+            }
+        }
+        impl Eq for Item {}
+        impl PartialOrd for Item {
+            fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(o))
+            }
+        }
+        impl Ord for Item {
+            fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+                (self.0.time_ms, self.0.mmsi, self.0.provenance).cmp(&(o.0.time_ms, o.0.mmsi, o.0.provenance))
+            }
+        }
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, mmsi, t_min, data FROM position_blocks
+                 WHERE t_max >= ?1 AND t_min <= ?2 ORDER BY t_min, mmsi",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = st.query(params![from_ms, to_ms]).map_err(|e| self.err(e))?;
+        let mut heap: BinaryHeap<Reverse<Item>> = BinaryHeap::new();
+        let mut block = Vec::new();
+        let mut n = 0u64;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let id: i64 = r.get(0).map_err(|e| self.err(e))?;
+            let mmsi: u32 = r.get(1).map_err(|e| self.err(e))?;
+            let t_min: i64 = r.get(2).map_err(|e| self.err(e))?;
+            // Nothing in this block or any later one is earlier than t_min.
+            while heap.peek().is_some_and(|Reverse(Item(p))| p.time_ms < t_min) {
+                let Reverse(Item(p)) = heap.pop().expect("peeked");
+                n += 1;
+                f(p)?;
+            }
+            let data = r.get_ref(3).map_err(|e| self.err(e))?.as_blob().map_err(|e| self.err(e.into()))?;
+            block.clear();
+            self.decode_into(mmsi, t_min, data, id, &mut block)?;
+            for p in block.drain(..) {
+                if p.time_ms >= from_ms && p.time_ms <= to_ms {
+                    heap.push(Reverse(Item(p)));
+                }
+            }
+        }
+        while let Some(Reverse(Item(p))) = heap.pop() {
+            n += 1;
+            f(p)?;
+        }
+        Ok(n)
+    }
+
+    /// Every identity row, by `t_from`: the identity history replayed.
+    pub fn identity_rows(&self) -> Result<Vec<IdentityRow>> {
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {} FROM identity ORDER BY t_from, mmsi", IdentityRow::COLUMNS))
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([], IdentityRow::from_row).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
     /// The latest position of every vessel, optionally only those inside `bbox`.
     pub fn latest(&self, bbox: Option<Bbox>) -> Result<Vec<LatestRow>> {
         let mut st = self

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 const V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -66,6 +66,30 @@ CREATE INDEX identity_name ON identity (name) WHERE name IS NOT NULL;
 CREATE INDEX identity_callsign ON identity (callsign) WHERE callsign IS NOT NULL;
 ";
 
+/// Version 2: behaviour events, and the vessels each involves.
+const V2: &str = "
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    mmsi TEXT NOT NULL,
+    lat REAL,
+    lon REAL,
+    confidence REAL NOT NULL,
+    label_id INTEGER NOT NULL REFERENCES labels(id),
+    details TEXT NOT NULL,
+    evidence TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_start ON events (start_ms);
+CREATE INDEX events_type_start ON events (type, start_ms);
+CREATE TABLE event_vessels (
+    mmsi INTEGER NOT NULL,
+    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    PRIMARY KEY (mmsi, event_id)
+) STRICT, WITHOUT ROWID;
+";
+
 /// Brings the schema up to [`VERSION`]. Fails on a store written by a newer build.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -85,7 +109,36 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             [concat!("sealane ", env!("CARGO_PKG_VERSION"))],
         )?;
     }
-    // Future steps: `if current < 2 { ... }`, each keeping the data.
+    if current < 2 {
+        tx.execute_batch(V2)?;
+    }
+    // Future steps: `if current < 3 { ... }`, each keeping the data.
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_store_migrates_keeping_its_data() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.execute("INSERT INTO labels (id, label) VALUES (1, 'x')", []).unwrap();
+        conn.execute("INSERT INTO sources (id, name, kind, label_id, created_ms) VALUES (1, 'a', 'file', 1, 0)", [])
+            .unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        let n: i64 = conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+        let e: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
+        assert_eq!(e, 0);
+        // Migrating again is a no-op; a newer store is refused.
+        migrate(&mut conn).unwrap();
+        conn.pragma_update(None, "user_version", VERSION + 1).unwrap();
+        assert!(migrate(&mut conn).unwrap_err().to_string().contains("newer"));
+    }
 }

@@ -44,9 +44,7 @@ fn fill_ins_extend_a_row_and_changes_open_a_new_one() {
     let rows = store.identity_history(440_123_000).unwrap();
     let summary: Vec<_> = rows
         .iter()
-        .map(|r| {
-            (r.t_from, r.t_to, r.reports, r.fields.name.as_deref(), r.fields.callsign.as_deref(), r.fields.imo)
-        })
+        .map(|r| (r.t_from, r.t_to, r.reports, r.fields.name.as_deref(), r.fields.callsign.as_deref(), r.fields.imo))
         .collect();
     assert_eq!(
         summary,

@@ -2,15 +2,13 @@
 //!
 //! Built from Natural Earth's 1:10 m land polygons (compiled in). The
 //! on-land test is a [`RegionIndex`] lookup; the distance to shore is a
-//! nearest-segment query over the coastline, built on first use, since only
+//! nearest-edge query over the coastline ([`CoastIndex`]), built on first use, since only
 //! a few rules ask it (a gap's start, a loitering run, an encounter).
 
 use std::sync::OnceLock;
 
-use rstar::RTree;
-
+use crate::coast::CoastIndex;
 use crate::region::{RegionIndex, Ring};
-use crate::sphere::{SphereSegment, chord2_to_m, unit};
 use crate::topojson::{GeometryError, topojson_rings};
 
 /// Natural Earth 1:10 m land, TopoJSON from world-atlas 2.0.2 (ISC; data public domain).
@@ -21,7 +19,7 @@ const NATURAL_EARTH_LAND_10M: &[u8] = include_bytes!("../data/land-10m.json");
 pub struct Land {
     region: RegionIndex,
     rings: Vec<Ring>,
-    coast: OnceLock<RTree<SphereSegment>>,
+    coast: OnceLock<CoastIndex>,
 }
 
 impl Land {
@@ -52,18 +50,7 @@ impl Land {
 
     /// Distance from (lat, lon) to the nearest coastline, metres, whichever side it is on.
     pub fn coast_distance_m(&self, lat: f64, lon: f64) -> f64 {
-        let tree = self.coast.get_or_init(|| {
-            let mut segs = Vec::with_capacity(self.region.edge_count());
-            for r in &self.rings {
-                for i in 0..r.len() {
-                    let (a, b) = (r[i], r[(i + 1) % r.len()]);
-                    segs.push(SphereSegment { a: unit(a.1, a.0), b: unit(b.1, b.0) });
-                }
-            }
-            RTree::bulk_load(segs)
-        });
-        let q = unit(lat, lon);
-        tree.nearest_neighbor_iter_with_distance_2(&q).next().map_or(f64::INFINITY, |(_, d2)| chord2_to_m(d2))
+        self.coast.get_or_init(|| CoastIndex::new(&self.rings)).distance_m(lat, lon)
     }
 
     /// Distance to shore at sea, metres; 0 on land.

@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod coast;
 pub mod land;
 pub mod ports;
 pub mod region;
@@ -22,6 +23,7 @@ pub mod sphere;
 pub mod topojson;
 pub mod tracks;
 
+pub use coast::CoastIndex;
 pub use land::Land;
 pub use ports::{Port, Ports};
 pub use region::{RegionIndex, Ring};

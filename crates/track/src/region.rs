@@ -193,7 +193,16 @@ fn make_cell(edges: Vec<Seg>, ref_in: bool, x0: f64, y0: f64, dx: f64, dy: f64, 
 
 /// Calls `f` with the index of every grid cell the edge passes through.
 #[allow(clippy::too_many_arguments)]
-fn for_cells_of(e: &Seg, x0: f64, y0: f64, dx: f64, dy: f64, nx: usize, ny: usize, mut f: impl FnMut(usize)) {
+pub(crate) fn for_cells_of(
+    e: &Seg,
+    x0: f64,
+    y0: f64,
+    dx: f64,
+    dy: f64,
+    nx: usize,
+    ny: usize,
+    mut f: impl FnMut(usize),
+) {
     let clamp_x = |v: f64| (((v - x0) / dx).floor().max(0.0) as usize).min(nx - 1);
     let clamp_y = |v: f64| (((v - y0) / dy).floor().max(0.0) as usize).min(ny - 1);
     let (cx0, cx1) = (clamp_x(e[0].min(e[2])), clamp_x(e[0].max(e[2])));

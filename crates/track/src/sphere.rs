@@ -1,6 +1,6 @@
-//! Points and segments on the unit sphere, for nearest-neighbour queries in
-//! metres with an R*-tree: chord distance grows with great-circle distance,
-//! so the nearest by chord is the nearest on the Earth.
+//! Points on the unit sphere, for nearest-neighbour queries in metres with an
+//! R*-tree: chord distance grows with great-circle distance, so the nearest by
+//! chord is the nearest on the Earth.
 
 use rstar::{AABB, PointDistance, RTreeObject};
 use sealane_core::geo::EARTH_RADIUS_M;
@@ -36,34 +36,5 @@ impl RTreeObject for SpherePoint {
 impl PointDistance for SpherePoint {
     fn distance_2(&self, q: &[f64; 3]) -> f64 {
         (0..3).map(|i| (self.p[i] - q[i]).powi(2)).sum()
-    }
-}
-
-/// A chord between two unit vectors (a coastline edge).
-#[derive(Debug, Clone, Copy)]
-pub struct SphereSegment {
-    /// One end.
-    pub a: [f64; 3],
-    /// The other end.
-    pub b: [f64; 3],
-}
-
-impl RTreeObject for SphereSegment {
-    type Envelope = AABB<[f64; 3]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(
-            [self.a[0].min(self.b[0]), self.a[1].min(self.b[1]), self.a[2].min(self.b[2])],
-            [self.a[0].max(self.b[0]), self.a[1].max(self.b[1]), self.a[2].max(self.b[2])],
-        )
-    }
-}
-
-impl PointDistance for SphereSegment {
-    fn distance_2(&self, q: &[f64; 3]) -> f64 {
-        let d = [self.b[0] - self.a[0], self.b[1] - self.a[1], self.b[2] - self.a[2]];
-        let w = [q[0] - self.a[0], q[1] - self.a[1], q[2] - self.a[2]];
-        let dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-        let t = if dd > 0.0 { ((w[0] * d[0] + w[1] * d[1] + w[2] * d[2]) / dd).clamp(0.0, 1.0) } else { 0.0 };
-        (0..3).map(|i| (w[i] - t * d[i]).powi(2)).sum()
     }
 }

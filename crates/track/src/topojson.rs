@@ -18,41 +18,43 @@ fn err(what: &str, why: impl Into<String>) -> GeometryError {
     GeometryError { what: what.to_string(), why: why.into() }
 }
 
+#[derive(serde::Deserialize)]
+struct Topology {
+    transform: Option<Transform>,
+    /// Points of two coordinates (the third and later, which TopoJSON allows, are not read).
+    arcs: Vec<Vec<[f64; 2]>>,
+    objects: serde_json::Map<String, Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct Transform {
+    scale: [f64; 2],
+    translate: [f64; 2],
+}
+
 /// The rings of every polygon of TopoJSON object `object` (quantized, delta-encoded arcs).
 pub fn topojson_rings(text: &[u8], object: &str, what: &str) -> Result<Vec<Ring>, GeometryError> {
-    let v: Value = serde_json::from_slice(text).map_err(|e| err(what, format!("not JSON: {e}")))?;
-    let (scale, translate) = match v.get("transform") {
-        Some(t) => {
-            let pair = |k: &str| -> Option<(f64, f64)> {
-                let a = t.get(k)?.as_array()?;
-                Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?))
-            };
-            (pair("scale").ok_or_else(|| err(what, "bad transform.scale"))?, pair("translate").unwrap_or((0.0, 0.0)))
-        }
-        None => ((1.0, 1.0), (0.0, 0.0)),
+    // Typed, not a generic JSON tree: the arcs are most of the file, and a tree of
+    // them costs ten times the memory and time.
+    let topo: Topology = serde_json::from_slice(text).map_err(|e| err(what, format!("not TopoJSON: {e}")))?;
+    let arcs: Vec<Vec<(f64, f64)>> = match &topo.transform {
+        Some(t) => topo
+            .arcs
+            .iter()
+            .map(|a| {
+                let (mut x, mut y) = (0i64, 0i64);
+                a.iter()
+                    .map(|p| {
+                        x += p[0] as i64;
+                        y += p[1] as i64;
+                        (x as f64 * t.scale[0] + t.translate[0], y as f64 * t.scale[1] + t.translate[1])
+                    })
+                    .collect()
+            })
+            .collect(),
+        None => topo.arcs.iter().map(|a| a.iter().map(|p| (p[0], p[1])).collect()).collect(),
     };
-    let quantized = v.get("transform").is_some();
-    let arcs_json = v.get("arcs").and_then(Value::as_array).ok_or_else(|| err(what, "no arcs"))?;
-    let mut arcs: Vec<Vec<(f64, f64)>> = Vec::with_capacity(arcs_json.len());
-    for (i, a) in arcs_json.iter().enumerate() {
-        let pts = a.as_array().ok_or_else(|| err(what, format!("arc {i} is not an array")))?;
-        let (mut x, mut y) = (0i64, 0i64);
-        let mut out = Vec::with_capacity(pts.len());
-        for p in pts {
-            let p = p.as_array().ok_or_else(|| err(what, format!("arc {i}: bad point")))?;
-            let (px, py) = (p.first().and_then(Value::as_f64), p.get(1).and_then(Value::as_f64));
-            let (Some(px), Some(py)) = (px, py) else { return Err(err(what, format!("arc {i}: bad point"))) };
-            if quantized {
-                x += px as i64;
-                y += py as i64;
-                out.push((x as f64 * scale.0 + translate.0, y as f64 * scale.1 + translate.1));
-            } else {
-                out.push((px, py));
-            }
-        }
-        arcs.push(out);
-    }
-    let obj = v.get("objects").and_then(|o| o.get(object)).ok_or_else(|| err(what, format!("no object {object:?}")))?;
+    let obj = topo.objects.get(object).ok_or_else(|| err(what, format!("no object {object:?}")))?;
     let mut rings = Vec::new();
     collect_topo(obj, &arcs, &mut rings).map_err(|why| err(what, why))?;
     Ok(rings)
