@@ -122,32 +122,59 @@ pub fn store_bench(b: &StoreBench, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-fn build(b: &StoreBench, out: &mut dyn Write) -> Result<()> {
-    // Read the real tracks once.
-    let input = Input::File(b.tracks.clone());
+/// Real positions, in time order, and each MMSI's index among them.
+struct Tracks {
+    positions: Vec<sealane_core::Position>,
+    vessel_index: std::collections::HashMap<u32, u32>,
+}
+
+fn load_tracks(path: &Path) -> Result<Tracks> {
+    let input = Input::File(path.to_path_buf());
     let mut n = Normaliser::new(Format::Auto, 0);
     let mut parsed = Vec::new();
-    let mut tracks: Vec<sealane_core::Position> = Vec::new();
+    let mut positions: Vec<sealane_core::Position> = Vec::new();
     for_each_line(input.open()?, |_, line| {
         parsed.clear();
         let _ = n.line(line, 0, &mut parsed);
         for p in parsed.drain(..) {
             if let Observation::Position(pos) = p.obs {
-                tracks.push(pos);
+                positions.push(pos);
             }
         }
         true
     })
-    .with_context(|| format!("reading {}", b.tracks.display()))?;
-    if tracks.is_empty() {
-        bail!("{} has no positions", b.tracks.display());
+    .with_context(|| format!("reading {}", path.display()))?;
+    if positions.is_empty() {
+        bail!("{} has no positions", path.display());
     }
+    positions.sort_by_key(|p| (p.time_ms, p.mmsi));
     let mut vessel_index = std::collections::HashMap::new();
-    for p in &tracks {
+    for p in &positions {
         let next = vessel_index.len() as u32;
         vessel_index.entry(p.mmsi).or_insert(next);
     }
-    let vessels = vessel_index.len() as u32;
+    Ok(Tracks { positions, vessel_index })
+}
+
+impl Tracks {
+    fn vessels(&self) -> u32 {
+        self.vessel_index.len() as u32
+    }
+
+    /// Replica `k` of `p`: its own MMSI, `day_offset` days later, shifted in longitude.
+    fn replica(&self, p: &sealane_core::Position, k: u64, replicas: u64, day_offset: i64) -> sealane_core::Position {
+        let lon_shift = (k as f64 * 360.0 / replicas as f64) % 360.0;
+        let mut q = *p;
+        q.mmsi = 100_000_000 + (k as u32) * self.vessels().next_power_of_two().max(1024) + self.vessel_index[&p.mmsi];
+        q.time_ms += day_offset * 86_400_000;
+        q.lon = (q.lon + lon_shift + 540.0) % 360.0 - 180.0;
+        q
+    }
+}
+
+fn build(b: &StoreBench, out: &mut dyn Write) -> Result<()> {
+    let t = load_tracks(&b.tracks)?;
+    let (tracks, vessels) = (&t.positions, t.vessels());
     let replicas = b.positions.div_ceil(tracks.len() as u64);
     writeln!(
         out,
@@ -163,14 +190,8 @@ fn build(b: &StoreBench, out: &mut dyn Write) -> Result<()> {
     let mut w = store.writer()?;
     let mut written = 0u64;
     'outer: for k in 0..replicas {
-        let day_offset = (k % 7) as i64 * 86_400_000;
-        let lon_shift = (k as f64 * 360.0 / replicas as f64) % 360.0;
-        let mmsi_base = 100_000_000 + (k as u32) * vessels.next_power_of_two().max(1024);
-        for p in &tracks {
-            let mut q = *p;
-            q.mmsi = mmsi_base + vessel_index[&p.mmsi];
-            q.time_ms += day_offset;
-            q.lon = (q.lon + lon_shift + 540.0) % 360.0 - 180.0;
+        for p in tracks {
+            let q = t.replica(p, k, replicas, (k % 7) as i64);
             w.position(StoredPosition::from_position(&q, Provenance { source, chunk: 0, line: 0 }));
             written += 1;
             if written >= b.positions {
@@ -195,4 +216,106 @@ pub fn default_tracks(repo: &Path) -> PathBuf {
     } else {
         repo.join("data/ais/marinecadastre_virginiabeach_2020-06-04_to_06_positions.csv.gz")
     }
+}
+
+/// Settings of a detector benchmark.
+#[derive(Debug, Clone)]
+pub struct DetectBench {
+    /// Real tracks to replay.
+    pub tracks: PathBuf,
+    /// Positions to run through the detectors.
+    pub positions: u64,
+    /// At least this many distinct vessels (more replicas of the tracks).
+    pub vessels: u64,
+}
+
+fn rss_kb(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Runs every detector over replayed real tracks on one thread: positions
+/// per second (detector time only; generating the stream is not counted),
+/// events, and memory per vessel.
+pub fn detect_bench(b: &DetectBench, out: &mut dyn Write) -> Result<()> {
+    use sealane_detect::{Config, Detectors, Watchlist, Zones};
+    let t = load_tracks(&b.tracks)?;
+    let per_replica = t.positions.len() as u64;
+    // Concurrent replicas (each shifted in longitude) give the number of vessels at sea
+    // at once; laps replay the day on following days, each lap with new MMSIs.
+    let replicas = b.vessels.div_ceil(t.vessels() as u64).max(1);
+    let laps = b.positions.div_ceil(per_replica * replicas);
+    writeln!(
+        out,
+        "{} positions through every detector: {} of {} positions of {} vessels ({}), {} at once{}",
+        b.positions,
+        if laps > 1 { format!("{laps} days of replays") } else { "replays".to_string() },
+        per_replica,
+        t.vessels(),
+        b.tracks.display(),
+        replicas * t.vessels() as u64,
+        if replicas > 1 { format!(" ({replicas} copies shifted in longitude)") } else { String::new() }
+    )?;
+    let rss_before = rss_kb("VmRSS:");
+    let mut d =
+        Detectors::new(Config::default(), Zones::defaults(), Watchlist::default_list(), vec![Label::public_ais()]);
+    let rss_indexes = rss_kb("VmRSS:");
+    let mut events = Vec::new();
+    let mut counts = std::collections::BTreeMap::new();
+    let mut chunk: Vec<sealane_core::Position> = Vec::with_capacity(1 << 20);
+    let mut busy = Duration::ZERO;
+    let mut done = 0u64;
+    'outer: for lap in 0..laps {
+        for p in &t.positions {
+            for k in 0..replicas {
+                let mut q = t.replica(p, lap * replicas + k, replicas, lap as i64);
+                // Longitude shifts by replica within the lap only.
+                q.lon = t.replica(p, k, replicas, 0).lon;
+                chunk.push(q);
+                if chunk.len() == chunk.capacity() || done + chunk.len() as u64 >= b.positions {
+                    let started = Instant::now();
+                    for q in &chunk {
+                        d.position(q, 0, sealane_core::Origin::default(), &mut events);
+                    }
+                    busy += started.elapsed();
+                    done += chunk.len() as u64;
+                    chunk.clear();
+                    for e in events.drain(..) {
+                        *counts.entry(e.kind.name()).or_insert(0u64) += 1;
+                    }
+                    if done >= b.positions {
+                        break 'outer;
+                    }
+                }
+            }
+        }
+    }
+    let started = Instant::now();
+    d.finish(&mut events);
+    busy += started.elapsed();
+    for e in events.drain(..) {
+        *counts.entry(e.kind.name()).or_insert(0u64) += 1;
+    }
+    let rss_after = rss_kb("VmRSS:");
+    let secs = busy.as_secs_f64();
+    writeln!(
+        out,
+        "detectors: {done} positions in {secs:.2} s = {:.2} M positions/s (one thread)",
+        done as f64 / secs / 1e6
+    )?;
+    let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    writeln!(out, "events: {}", counts.join(", "))?;
+    let vessels = d.vessels() as u64;
+    writeln!(
+        out,
+        "memory: {vessels} vessels tracked; RSS {:.0} MB after loading land, ports, zones and watchlist, {:.0} MB \
+         after the run: {:.0} bytes per vessel (fixed per-vessel state: {} bytes)",
+        rss_indexes.saturating_sub(rss_before) as f64 / 1024.0,
+        rss_after as f64 / 1024.0,
+        rss_after.saturating_sub(rss_indexes) as f64 * 1024.0 / vessels.max(1) as f64,
+        Detectors::bytes_per_vessel()
+    )?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use sealane::bench;
 use sealane::decode::{self, DecodeConfig};
 use sealane::detect::{self, DetectConfig};
 use sealane::export::{self, ExportConfig, ExportFormat};
@@ -174,6 +175,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Run every detector over replayed real tracks on one thread: positions per second,
+    /// events, memory per vessel.
+    Detect {
+        /// Positions to run.
+        #[arg(long, default_value_t = 10_000_000)]
+        positions: u64,
+        /// At least this many distinct vessels (more replicas of the tracks).
+        #[arg(long, default_value_t = 0)]
+        vessels: u64,
+        /// Real tracks to replay (default: the US coastal day in ../shared, else Virginia Beach).
+        #[arg(long)]
+        tracks: Option<PathBuf>,
+    },
     /// Build a large store by replaying real tracks, then time the three operator queries.
     Store {
         /// Store to build (or, with --reuse, to query).
@@ -422,10 +436,19 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Bench { what: BenchCommand::Detect { positions, vessels, tracks } } => {
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let b = bench::DetectBench {
+                tracks: tracks.unwrap_or_else(|| bench::default_tracks(repo)),
+                positions,
+                vessels,
+            };
+            bench::detect_bench(&b, &mut io::stdout())
+        }
         Command::Bench { what: BenchCommand::Store { store, positions, tracks, reuse, samples } } => {
             let repo = std::env::current_dir()?;
-            let b = sealane::bench::StoreBench {
-                tracks: tracks.unwrap_or_else(|| sealane::bench::default_tracks(&repo)),
+            let b = bench::StoreBench {
+                tracks: tracks.unwrap_or_else(|| bench::default_tracks(&repo)),
                 positions,
                 store,
                 reuse,

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use sealane_core::geo::{M_PER_DEG, fast_distance_m};
 use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, Evidence, Origin};
-use sealane_track::{Fix, LabelId, Ports, Step, Tracks, VesselId, implied, interpolate};
+use sealane_track::{Fix, LabelId, Ports, Step, Tracks, VesselId, interpolate};
 
 use crate::cache::DistanceCache;
 use crate::config::{EncounterConfig, EncounterProfile};
@@ -166,7 +166,7 @@ impl EncounterDetector {
         if first_slot > b.time_ms {
             return;
         }
-        let (_, kn) = implied(&a, &b);
+        let kn = step.implied_kn;
         if kn > self.prefilter_kn {
             return;
         }

@@ -49,10 +49,10 @@ impl Reception {
         LatLng::new(lat, lon).map_or(0, |ll| u64::from(ll.to_cell(self.resolution)))
     }
 
-    /// Counts one position in `cell` at `time_ms`.
+    /// Counts `n` positions in `cell`, the latest at `time_ms`.
     #[inline]
-    pub fn count(&mut self, cell: u64, time_ms: i64) {
-        *self.counts.entry(cell).or_insert(0) += 1;
+    pub fn count(&mut self, cell: u64, n: u32, time_ms: i64) {
+        *self.counts.entry(cell).or_insert(0) += n;
         self.first_ms = self.first_ms.min(time_ms);
         self.last_ms = self.last_ms.max(time_ms);
     }
@@ -71,6 +71,9 @@ struct VesselGap {
     /// Quantised position (0.05 degree) of the cached cell.
     key: (i32, i32),
     cell: u64,
+    /// Positions in `cell` not yet added to the reception counts (added in batches:
+    /// one hash-map update per cell change or 64 positions, not one per position).
+    unflushed: u32,
     /// Positions per hour, ring indexed by hour % MAX_BEFORE_HOURS.
     hours: [u8; MAX_BEFORE_HOURS],
     /// The hour the newest bucket belongs to.
@@ -79,7 +82,7 @@ struct VesselGap {
 
 impl Default for VesselGap {
     fn default() -> Self {
-        VesselGap { key: (i32::MIN, i32::MIN), cell: 0, hours: [0; MAX_BEFORE_HOURS], hour: i64::MIN }
+        VesselGap { key: (i32::MIN, i32::MIN), cell: 0, unflushed: 0, hours: [0; MAX_BEFORE_HOURS], hour: i64::MIN }
     }
 }
 
@@ -132,6 +135,10 @@ impl GapDetector {
         let fix = v.last;
         if !step.first && step.dt_ms as f64 >= self.cfg.raw_min_h * HOUR_MS as f64 {
             let start = v.prev;
+            let st = &mut self.vessels[i];
+            if st.unflushed > 0 {
+                self.reception.count(st.cell, std::mem::take(&mut st.unflushed), start.time_ms);
+            }
             let before = self.vessels[i].before(start.time_ms.div_euclid(HOUR_MS), self.cfg.before_window_h);
             let start_cell = self.reception.cell(start.lat, start.lon);
             let reception = self.reception.per_day(start_cell);
@@ -141,10 +148,16 @@ impl GapDetector {
         let st = &mut self.vessels[i];
         let key = ((fix.lat * 20.0).floor() as i32, (fix.lon * 20.0).floor() as i32);
         if key != st.key {
+            if st.unflushed > 0 {
+                self.reception.count(st.cell, std::mem::take(&mut st.unflushed), fix.time_ms);
+            }
             st.key = key;
             st.cell = self.reception.cell(fix.lat, fix.lon);
         }
-        self.reception.count(st.cell, fix.time_ms);
+        st.unflushed += 1;
+        if st.unflushed >= 64 {
+            self.reception.count(st.cell, std::mem::take(&mut st.unflushed), fix.time_ms);
+        }
         let hour = fix.time_ms.div_euclid(HOUR_MS);
         st.advance_to(hour);
         if hour == st.hour {

@@ -99,10 +99,12 @@ impl Detectors {
         rules: LabelRules,
     ) -> Detectors {
         let segment_gap_ms = (cfg.tracks.segment_gap_h * 3_600_000.0).round() as i64;
+        let land = Land::natural_earth();
+        land.prepare();
         Detectors {
             tracks: Tracks::new(segment_gap_ms),
             labels: LabelTable::new(labels, rules),
-            land: Land::natural_earth(),
+            land,
             ports: Ports::world_port_index(),
             gap: gap::GapDetector::new(cfg.gap.clone()),
             loitering: loitering::LoiteringDetector::new(cfg.loitering.clone()),
@@ -203,7 +205,7 @@ impl Detectors {
     /// End of input: everything held (open runs, stays, pending encounters) is concluded.
     pub fn finish(&mut self, out: &mut Vec<Event>) {
         self.encounter.finish(&mut self.drafts);
-        self.loitering.finish(&self.tracks, &mut self.drafts);
+        self.loitering.finish(&self.tracks, self.land, &mut self.drafts);
         self.zones.finish(&self.tracks, &mut self.drafts);
         self.spoofing.finish(&self.tracks, self.land, &mut self.drafts);
         self.gap.finish(&self.tracks, self.watermark, self.land, &mut self.drafts);

@@ -10,19 +10,21 @@
 
 use sealane_core::EventKind;
 use sealane_core::geo::NM;
+use sealane_core::hash::FxHashMap;
 use sealane_track::{Fix, Land, Step, Tracks, VesselId};
 
 use crate::cache::DistanceCache;
 use crate::config::LoiteringConfig;
 use crate::details;
-use crate::draft::{Draft, EvidenceSample, LabelSet, evidence, round};
+use crate::draft::{Draft, EvidenceSample, LabelSet, evidence as evidence_of, round};
 
 const HOUR_MS: i64 = 3_600_000;
 
-#[derive(Debug, Clone, Default)]
+/// A run of slow windows (held only while a vessel is in one).
+#[derive(Debug, Clone)]
 struct Run {
-    start: Option<Fix>,
-    end: Option<Fix>,
+    start: Fix,
+    end: Fix,
     path_m: f64,
     lat_sum: f64,
     lon_sum: f64,
@@ -31,12 +33,12 @@ struct Run {
     evidence: EvidenceSample,
 }
 
+/// Per-vessel state: the current window's anchor and path. The fix before the
+/// current one is the track's, not kept twice.
 #[derive(Debug, Clone, Default)]
 struct VesselLoiter {
     anchor: Option<Fix>,
     window_path_m: f64,
-    last: Option<Fix>,
-    run: Run,
     shore: DistanceCache,
 }
 
@@ -45,12 +47,13 @@ struct VesselLoiter {
 pub struct LoiteringDetector {
     cfg: LoiteringConfig,
     vessels: Vec<VesselLoiter>,
+    runs: FxHashMap<VesselId, Run>,
 }
 
 impl LoiteringDetector {
     /// A detector with these settings.
     pub fn new(cfg: LoiteringConfig) -> LoiteringDetector {
-        LoiteringDetector { cfg, vessels: Vec::new() }
+        LoiteringDetector { cfg, vessels: Vec::new(), runs: FxHashMap::default() }
     }
 
     /// Takes a fix in (after [`Tracks`] has recorded it).
@@ -61,80 +64,92 @@ impl LoiteringDetector {
         }
         let v = tracks.vessel(id);
         let fix = v.last;
-        let min_shore = self.cfg.min_shore_nm * NM;
-        let st = &mut self.vessels[i];
-        let at_sea = st.shore.at_least(fix.lat, fix.lon, min_shore, || land.shore_distance_m(fix.lat, fix.lon));
-        if step.new_segment || !at_sea {
-            // The run (if any) ends at the last fix before this one.
-            self.close(tracks, id, out);
+        if step.new_segment {
+            // The run (if any) ends at the fix before this one.
+            if !step.first {
+                self.close(tracks, id, v.prev, land, out);
+            }
             let st = &mut self.vessels[i];
-            st.anchor = at_sea.then_some(fix);
+            st.anchor = Some(fix);
             st.window_path_m = 0.0;
-            st.last = at_sea.then_some(fix);
             return;
         }
+        let st = &mut self.vessels[i];
         let Some(anchor) = st.anchor else {
             st.anchor = Some(fix);
-            st.last = Some(fix);
             return;
         };
         st.window_path_m += step.dist_m;
-        st.last = Some(fix);
         let span = fix.time_ms - anchor.time_ms;
         if span < HOUR_MS {
             return;
         }
         let speed_kn = st.window_path_m / NM / (span as f64 / HOUR_MS as f64);
-        if speed_kn < self.cfg.max_speed_kn {
-            let r = &mut st.run;
-            if r.start.is_none() {
-                r.start = Some(anchor);
-                r.evidence.push(evidence(v.mmsi, &anchor));
-                r.labels.add(anchor.label);
-            }
-            r.end = Some(fix);
-            r.path_m += st.window_path_m;
+        // Distance to shore is asked only of slow windows (a moving vessel cannot loiter),
+        // at the window's end: it moved less than max_speed_kn nautical miles in it.
+        let min_shore = self.cfg.min_shore_nm * NM;
+        let slow = speed_kn < self.cfg.max_speed_kn
+            && st.shore.at_least(fix.lat, fix.lon, min_shore, || {
+                land.shore_distance_capped_m(fix.lat, fix.lon, 2.0 * min_shore)
+            });
+        let path = st.window_path_m;
+        st.anchor = Some(fix);
+        st.window_path_m = 0.0;
+        if slow {
+            let r = self.runs.entry(id).or_insert_with(|| {
+                let mut evidence = EvidenceSample::default();
+                evidence.push(evidence_of(v.mmsi, &anchor));
+                Run {
+                    start: anchor,
+                    end: anchor,
+                    path_m: 0.0,
+                    lat_sum: 0.0,
+                    lon_sum: 0.0,
+                    windows: 0,
+                    labels: LabelSet::of(anchor.label),
+                    evidence,
+                }
+            });
+            r.end = fix;
+            r.path_m += path;
             r.lat_sum += fix.lat;
             r.lon_sum += fix.lon;
             r.windows += 1;
             r.labels.add(fix.label);
-            r.evidence.push(evidence(v.mmsi, &fix));
-            st.anchor = Some(fix);
-            st.window_path_m = 0.0;
-        } else {
-            // The fast window is not part of the run: no partial window to add.
-            self.end_run(tracks, id, false, out);
-            let st = &mut self.vessels[i];
-            st.anchor = Some(fix);
-            st.window_path_m = 0.0;
+            r.evidence.push(evidence_of(v.mmsi, &fix));
+        } else if let Some(run) = self.runs.remove(&id) {
+            // The fast (or near-shore) window is not part of the run.
+            self.report(tracks, id, run, out);
         }
     }
 
-    /// Closes a vessel's run, counting a slow partial window at its end.
-    fn close(&mut self, tracks: &Tracks, id: VesselId, out: &mut Vec<Draft>) {
-        self.end_run(tracks, id, true, out);
-    }
-
-    fn end_run(&mut self, tracks: &Tracks, id: VesselId, with_partial: bool, out: &mut Vec<Draft>) {
+    /// Ends a vessel's run at `last`, counting a slow partial window up to it.
+    fn close(&mut self, tracks: &Tracks, id: VesselId, last: Fix, land: &Land, out: &mut Vec<Draft>) {
+        let Some(mut run) = self.runs.remove(&id) else { return };
         let cfg = &self.cfg;
         let st = &mut self.vessels[id as usize];
-        let v = tracks.vessel(id);
-        if with_partial && st.run.start.is_some() {
-            if let (Some(anchor), Some(last)) = (st.anchor, st.last) {
-                let span = last.time_ms - anchor.time_ms;
-                if span > 0 && st.window_path_m / NM / (span as f64 / HOUR_MS as f64) < cfg.max_speed_kn {
-                    let r = &mut st.run;
-                    r.end = Some(last);
-                    r.path_m += st.window_path_m;
-                    r.labels.add(last.label);
-                    r.evidence.push(evidence(v.mmsi, &last));
-                    st.window_path_m = 0.0;
-                    st.anchor = Some(last);
-                }
+        if let Some(anchor) = st.anchor {
+            let span = last.time_ms - anchor.time_ms;
+            let min_shore = cfg.min_shore_nm * NM;
+            if span > 0
+                && st.window_path_m / NM / (span as f64 / HOUR_MS as f64) < cfg.max_speed_kn
+                && st.shore.at_least(last.lat, last.lon, min_shore, || {
+                    land.shore_distance_capped_m(last.lat, last.lon, 2.0 * min_shore)
+                })
+            {
+                run.end = last;
+                run.path_m += st.window_path_m;
+                run.labels.add(last.label);
+                run.evidence.push(evidence_of(tracks.vessel(id).mmsi, &last));
             }
         }
-        let run = std::mem::take(&mut st.run);
-        let (Some(start), Some(end)) = (run.start, run.end) else { return };
+        self.report(tracks, id, run, out);
+    }
+
+    fn report(&self, tracks: &Tracks, id: VesselId, run: Run, out: &mut Vec<Draft>) {
+        let cfg = &self.cfg;
+        let v = tracks.vessel(id);
+        let (start, end) = (run.start, run.end);
         let hours = (end.time_ms - start.time_ms) as f64 / HOUR_MS as f64;
         let carrier = v.shiptype.is_some_and(|t| cfg.carrier_shiptypes.contains(&t));
         let min = if carrier { cfg.carrier_min_duration_h } else { cfg.min_duration_h };
@@ -169,10 +184,12 @@ impl LoiteringDetector {
         });
     }
 
-    /// End of input: open runs are closed.
-    pub fn finish(&mut self, tracks: &Tracks, out: &mut Vec<Draft>) {
-        for id in 0..self.vessels.len() as VesselId {
-            self.close(tracks, id, out);
+    /// End of input: open runs are closed at each vessel's last fix.
+    pub fn finish(&mut self, tracks: &Tracks, land: &Land, out: &mut Vec<Draft>) {
+        let mut ids: Vec<VesselId> = self.runs.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            self.close(tracks, id, tracks.vessel(id).last, land, out);
         }
     }
 

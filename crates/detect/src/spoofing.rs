@@ -27,7 +27,7 @@ use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, VesselClass};
 use sealane_track::{Fix, Land, Ports, Step, Tracks, Vessel, VesselId, implied};
 
-use crate::cache::DistanceCache;
+use crate::cache::{Anchor, DistanceCache};
 use crate::config::SpoofingConfig;
 use crate::details;
 use crate::draft::{Draft, EvidenceSample, LabelSet, evidence, round};
@@ -35,12 +35,13 @@ use crate::draft::{Draft, EvidenceSample, LabelSet, evidence, round};
 /// A second track head goes stale after this long without a fix.
 const ALT_STALE_MS: i64 = 3_600_000;
 
-#[derive(Debug, Clone, Default)]
+/// After an unexplained jump: the track the vessel jumped from, and how often it came back.
+#[derive(Debug, Clone)]
 struct Episode {
-    alt: Option<Fix>,
+    alt: Fix,
     alternations: u32,
     reported: bool,
-    first_jump: Option<(Fix, Fix)>,
+    first_jump: (Fix, Fix),
     labels: LabelSet,
 }
 
@@ -53,10 +54,11 @@ fn place(lat: f64, lon: f64) -> (i32, i32) {
     ((lat * PLACE_CELLS_PER_DEG).floor() as i32, (lon * PLACE_CELLS_PER_DEG).floor() as i32)
 }
 
-#[derive(Debug, Clone, Default)]
+/// Consecutive fixes inland.
+#[derive(Debug, Clone)]
 struct LandRun {
-    first: Option<Fix>,
-    last: Option<Fix>,
+    first: Fix,
+    last: Fix,
     fixes: u32,
     places: Vec<(i32, i32)>,
     labels: LabelSet,
@@ -67,11 +69,10 @@ struct LandRun {
 struct VesselSpoof {
     /// The head of the main track (the vessel's last plausible fix).
     head: Option<Fix>,
-    episode: Episode,
-    land: LandRun,
     coast: DistanceCache,
     port: DistanceCache,
-    land_key: (i32, i32),
+    /// Where land was last tested, and whether it was land there.
+    land_checked: Anchor,
     land_maybe: bool,
 }
 
@@ -80,26 +81,25 @@ struct VesselSpoof {
 pub struct SpoofingDetector {
     cfg: SpoofingConfig,
     vessels: Vec<VesselSpoof>,
+    /// Episodes and on-land runs, held only for the vessels in one.
+    episodes: FxHashMap<VesselId, Episode>,
+    land_runs: FxHashMap<VesselId, LandRun>,
     /// Vessels seen at each inland place (up to `waterway_min_vessels`).
     inland: FxHashMap<(i32, i32), Vec<u32>>,
     /// Ended on-land runs waiting for their judgement: (due time, vessel, run).
     pending: VecDeque<(i64, u32, LandRun)>,
     /// Runs dropped as being on a waterway.
     pub waterway_runs: u64,
-    /// Cells per degree of the on-land pre-test grid.
-    land_cells_per_deg: f64,
 }
 
 impl SpoofingDetector {
     /// A detector with these settings.
     pub fn new(cfg: SpoofingConfig) -> SpoofingDetector {
-        // A point `land_margin_m` inland has land all around it for that distance, so a
-        // cell smaller than the margin that tested as sea at one point holds no such point.
-        let cell_deg = (cfg.land_margin_m / 1.5 / sealane_core::geo::M_PER_DEG).max(1e-4);
         SpoofingDetector {
-            land_cells_per_deg: 1.0 / cell_deg,
             cfg,
             vessels: Vec::new(),
+            episodes: FxHashMap::default(),
+            land_runs: FxHashMap::default(),
             inland: FxHashMap::default(),
             pending: VecDeque::new(),
             waterway_runs: 0,
@@ -120,7 +120,11 @@ impl SpoofingDetector {
 
     fn plausible(&self, from: &Fix, to: &Fix, max_kn: f64) -> bool {
         let (d, kn) = implied(from, to);
-        d < self.cfg.min_jump_m || kn <= max_kn
+        self.plausible_step(d, kn, max_kn)
+    }
+
+    fn plausible_step(&self, dist_m: f64, kn: f64, max_kn: f64) -> bool {
+        dist_m < self.cfg.min_jump_m || kn <= max_kn
     }
 
     /// Takes a fix in (after [`Tracks`] has recorded it).
@@ -128,7 +132,7 @@ impl SpoofingDetector {
         &mut self,
         tracks: &Tracks,
         id: VesselId,
-        _step: &Step,
+        step: &Step,
         land: &Land,
         ports: &Ports,
         out: &mut Vec<Draft>,
@@ -140,78 +144,81 @@ impl SpoofingDetector {
         let v = tracks.vessel(id);
         let fix = v.last;
         if let Some(max_kn) = self.max_speed(v) {
-            self.speed(v, i, fix, max_kn, out);
-            self.on_land(v, i, fix, land, ports, out);
+            self.speed(v, id, step, fix, max_kn, out);
+            self.on_land(v, id, fix, land, ports, out);
         }
     }
 
-    fn speed(&mut self, v: &Vessel, i: usize, fix: Fix, max_kn: f64, out: &mut Vec<Draft>) {
+    fn speed(&mut self, v: &Vessel, id: VesselId, step: &Step, fix: Fix, max_kn: f64, out: &mut Vec<Draft>) {
+        let i = id as usize;
         let Some(head) = self.vessels[i].head else {
             self.vessels[i].head = Some(fix);
             return;
         };
-        if self.plausible(&head, &fix, max_kn) {
+        // Usually the head is the previous fix, and the track already measured the step.
+        let plausible = if head.time_ms == v.prev.time_ms && head.origin == v.prev.origin {
+            self.plausible_step(step.dist_m, step.implied_kn, max_kn)
+        } else {
+            self.plausible(&head, &fix, max_kn)
+        };
+        if plausible {
             self.vessels[i].head = Some(fix);
             return;
         }
-        let alt = self.vessels[i].episode.alt.filter(|a| fix.time_ms - a.time_ms <= ALT_STALE_MS);
-        if let Some(alt) = alt {
-            if self.plausible(&alt, &fix, max_kn) {
-                // Back on the other track: an alternation. The heads swap roles.
-                let min_alternations = self.cfg.min_alternations;
-                let st = &mut self.vessels[i];
-                st.episode.alternations += 1;
-                st.episode.labels.add(fix.label);
-                st.episode.labels.add(head.label);
-                st.episode.alt = Some(head);
-                st.head = Some(fix);
-                if st.episode.alternations >= min_alternations && !st.episode.reported {
-                    st.episode.reported = true;
-                    let (a, b) = st.episode.first_jump.unwrap_or((head, fix));
-                    let sep_nm = sealane_core::geo::distance_m(head.lat, head.lon, fix.lat, fix.lon) / NM;
-                    out.push(Draft {
-                        kind: EventKind::Spoofing,
-                        start_ms: a.time_ms,
-                        end_ms: fix.time_ms,
-                        mmsi: vec![v.mmsi],
-                        lat: fix.lat,
-                        lon: fix.lon,
-                        confidence: (0.6 + 0.1 * st.episode.alternations as f64).min(0.95),
-                        details: details![
-                            "kind" => "two_places",
-                            "alternations" => st.episode.alternations,
-                            "separation_nm" => round(sep_nm, 1),
-                            "other_lat" => head.lat,
-                            "other_lon" => head.lon,
-                        ],
-                        evidence: vec![
-                            evidence(v.mmsi, &a),
-                            evidence(v.mmsi, &b),
-                            evidence(v.mmsi, &head),
-                            evidence(v.mmsi, &fix),
-                        ],
-                        labels: st.episode.labels.clone(),
-                        discriminator: "two_places".into(),
-                    });
-                }
-                return;
+        let back = self
+            .episodes
+            .get(&id)
+            .filter(|e| fix.time_ms - e.alt.time_ms <= ALT_STALE_MS && self.plausible(&e.alt, &fix, max_kn))
+            .is_some();
+        if back {
+            // Back on the other track: an alternation. The heads swap roles.
+            let min_alternations = self.cfg.min_alternations;
+            let ep = self.episodes.get_mut(&id).expect("found above");
+            ep.alternations += 1;
+            ep.labels.add(fix.label);
+            ep.labels.add(head.label);
+            ep.alt = head;
+            self.vessels[i].head = Some(fix);
+            if ep.alternations >= min_alternations && !ep.reported {
+                ep.reported = true;
+                let (a, b) = ep.first_jump;
+                let sep_nm = sealane_core::geo::distance_m(head.lat, head.lon, fix.lat, fix.lon) / NM;
+                out.push(Draft {
+                    kind: EventKind::Spoofing,
+                    start_ms: a.time_ms,
+                    end_ms: fix.time_ms,
+                    mmsi: vec![v.mmsi],
+                    lat: fix.lat,
+                    lon: fix.lon,
+                    confidence: (0.6 + 0.1 * ep.alternations as f64).min(0.95),
+                    details: details![
+                        "kind" => "two_places",
+                        "alternations" => ep.alternations,
+                        "separation_nm" => round(sep_nm, 1),
+                        "other_lat" => head.lat,
+                        "other_lon" => head.lon,
+                    ],
+                    evidence: vec![
+                        evidence(v.mmsi, &a),
+                        evidence(v.mmsi, &b),
+                        evidence(v.mmsi, &head),
+                        evidence(v.mmsi, &fix),
+                    ],
+                    labels: ep.labels.clone(),
+                    discriminator: "two_places".into(),
+                });
             }
+            return;
         }
         // A jump neither head explains: impossible speed; a new episode starts with the old head as the other track.
         let (d, kn) = implied(&head, &fix);
-        let st = &mut self.vessels[i];
-        st.episode = Episode {
-            alt: Some(head),
-            alternations: 0,
-            reported: false,
-            first_jump: Some((head, fix)),
-            labels: {
-                let mut l = LabelSet::of(head.label);
-                l.add(fix.label);
-                l
-            },
-        };
-        st.head = Some(fix);
+        let mut labels = LabelSet::of(head.label);
+        labels.add(fix.label);
+        self.episodes.insert(
+            id,
+            Episode { alt: head, alternations: 0, reported: false, first_jump: (head, fix), labels: labels.clone() },
+        );
+        self.vessels[i].head = Some(fix);
         let over = kn / max_kn;
         out.push(Draft {
             kind: EventKind::Spoofing,
@@ -231,38 +238,50 @@ impl SpoofingDetector {
                 "from_lon" => head.lon,
             ],
             evidence: vec![evidence(v.mmsi, &head), evidence(v.mmsi, &fix)],
-            labels: st.episode.labels.clone(),
+            labels,
             discriminator: "impossible_speed".into(),
         });
     }
 
-    fn on_land(&mut self, v: &Vessel, i: usize, fix: Fix, land: &Land, ports: &Ports, out: &mut Vec<Draft>) {
+    fn on_land(&mut self, v: &Vessel, id: VesselId, fix: Fix, land: &Land, ports: &Ports, _out: &mut Vec<Draft>) {
         let margin = self.cfg.land_margin_m;
         let port_margin = self.cfg.land_min_port_distance_km * 1000.0;
-        let k = self.land_cells_per_deg;
-        let st = &mut self.vessels[i];
-        // The polygon test runs when the vessel enters another pre-test cell.
-        let key = ((fix.lat * k).floor() as i32, (fix.lon * k).floor() as i32);
-        if key != st.land_key {
-            st.land_key = key;
+        let st = &mut self.vessels[id as usize];
+        // A point `land_margin_m` inland is that far from every sea point: after a test
+        // that found sea, nothing needs testing until the vessel has moved that far.
+        if !st.land_maybe && st.land_checked.moved_at_most(fix.lat, fix.lon) >= margin {
+            st.land_checked = Anchor::at(fix.lat, fix.lon);
             st.land_maybe = land.contains(fix.lat, fix.lon);
         }
+        // Inland: far from the coastline (searched to twice the margin, so a cached answer
+        // lasts a margin's travel), on the land side of it, and away from ports. The
+        // polygon test comes after the coast test: most fixes near land are near the coast.
         let inland = st.land_maybe
+            && st
+                .coast
+                .at_least(fix.lat, fix.lon, margin, || land.coast_distance_capped_m(fix.lat, fix.lon, 2.0 * margin))
             && land.contains(fix.lat, fix.lon)
-            && st.coast.at_least(fix.lat, fix.lon, margin, || land.coast_distance_m(fix.lat, fix.lon))
             && st.port.at_least(fix.lat, fix.lon, port_margin, || {
                 ports.nearest(fix.lat, fix.lon).map_or(f64::INFINITY, |(_, d)| d)
             });
+        if st.land_maybe && !inland && st.land_checked.moved_at_most(fix.lat, fix.lon) >= margin {
+            // Moved on: test again from here next time.
+            st.land_maybe = false;
+        }
         if inland {
-            let r = &mut st.land;
-            if r.first.is_none() {
-                r.first = Some(fix);
-            }
-            r.last = Some(fix);
+            let here = place(fix.lat, fix.lon);
+            let r = self.land_runs.entry(id).or_insert_with(|| LandRun {
+                first: fix,
+                last: fix,
+                fixes: 0,
+                places: Vec::new(),
+                labels: LabelSet::of(fix.label),
+                evidence: EvidenceSample::default(),
+            });
+            r.last = fix;
             r.fixes += 1;
             r.labels.add(fix.label);
             r.evidence.push(evidence(v.mmsi, &fix));
-            let here = place(fix.lat, fix.lon);
             if r.places.len() < RUN_PLACES && !r.places.contains(&here) {
                 r.places.push(here);
             }
@@ -270,12 +289,10 @@ impl SpoofingDetector {
             if seen.len() < self.cfg.waterway_min_vessels as usize && !seen.contains(&v.mmsi) {
                 seen.push(v.mmsi);
             }
-        } else if st.land.first.is_some() {
-            let run = std::mem::take(&mut st.land);
+        } else if let Some(run) = self.land_runs.remove(&id) {
             let due = fix.time_ms + (self.cfg.waterway_horizon_h * 3_600_000.0) as i64;
             self.pending.push_back((due, v.mmsi, run));
         }
-        let _ = out;
     }
 
     /// Whether most of a run's places are waterways (enough vessels have been there).
@@ -302,7 +319,7 @@ impl SpoofingDetector {
     }
 
     fn land_draft(&self, mmsi: u32, run: LandRun, land: &Land, open: bool) -> Draft {
-        let (first, last) = (run.first.expect("a run has a first fix"), run.last.expect("and a last"));
+        let (first, last) = (run.first, run.last);
         let inland_km = land.coast_distance_m(first.lat, first.lon) / 1000.0;
         Draft {
             kind: EventKind::Spoofing,
@@ -330,12 +347,10 @@ impl SpoofingDetector {
         while let Some((_, mmsi, run)) = self.pending.pop_front() {
             self.judge(mmsi, run, land, false, out);
         }
-        for i in 0..self.vessels.len() {
-            if self.vessels[i].land.first.is_some() {
-                let run = std::mem::take(&mut self.vessels[i].land);
-                let mmsi = tracks.vessel(i as VesselId).mmsi;
-                self.judge(mmsi, run, land, true, out);
-            }
+        let mut open: Vec<(VesselId, LandRun)> = self.land_runs.drain().collect();
+        open.sort_unstable_by_key(|(id, _)| *id);
+        for (id, run) in open {
+            self.judge(tracks.vessel(id).mmsi, run, land, true, out);
         }
     }
 

@@ -28,4 +28,15 @@ fn main() {
         n += land.contains(lat, lon) as u32;
     }
     println!("1M contains: {:.3} s ({n} on land)", t.elapsed().as_secs_f64());
+    // Coast distance queries around the US coastal traffic area.
+    for cap in [10_000.0, 74_000.0, f64::INFINITY] {
+        let t = std::time::Instant::now();
+        let mut s = 0.0;
+        for i in 0..20_000u32 {
+            let lat = 25.0 + (i % 200) as f64 * 0.1;
+            let lon = -98.0 + (i / 200) as f64 * 0.25;
+            s += land.coast_distance_capped_m(lat, lon, cap).min(1e7);
+        }
+        println!("20k coast queries capped {cap}: {:.1} us each ({s:.0})", t.elapsed().as_secs_f64() / 20_000.0 * 1e6);
+    }
 }

@@ -1,30 +1,105 @@
 //! Nearest coastline: distance from a point to the closest coastline edge.
 //!
-//! Edges are bucketed on a global grid (a compressed list of edge ids per
-//! cell, built in one pass) and a query searches rings of cells outward
-//! until no unsearched cell can hold anything nearer. Distances are measured
+//! Edges are bucketed on two grids (lists of edge ids per cell): a dense
+//! quarter-degree grid over the globe and a sparse 0.05 degree grid of the
+//! cells that hold edges. A query searches rings of fine cells outward until no
+//! unsearched cell can hold anything nearer, falling back to the coarse grid
+//! for points far from any coast. Distances are measured
 //! in a local east/north projection around the query (exact to well under a
 //! percent within a few hundred kilometres, which is where thresholds like
 //! "20 nm from shore" live), and the nearest point found is then measured
 //! along the great circle.
 
-use sealane_core::geo::{M_PER_DEG, distance_m};
+use sealane_core::geo::{EARTH_RADIUS_M, M_PER_DEG, distance_m};
+use sealane_core::hash::FxHashMap;
 
 use crate::region::{Ring, for_cells_of};
 
-const CELL_DEG: f64 = 0.5;
-const NX: usize = (360.0 / CELL_DEG) as usize;
-const NY: usize = (180.0 / CELL_DEG) as usize;
+/// A grid of edge lists: dense over the globe (coarse) or only where there are edges (fine).
+#[derive(Debug)]
+struct Grid {
+    cell_deg: f64,
+    nx: usize,
+    ny: usize,
+    /// Dense: cell `c` holds `ids[starts[c]..starts[c + 1]]`.
+    starts: Vec<u32>,
+    /// Sparse: cell `c` holds `ids[a..b]` for `cells[c] = (a, b)`.
+    cells: FxHashMap<u32, (u32, u32)>,
+    ids: Vec<u32>,
+}
+
+impl Grid {
+    fn build(edges: &[[f32; 4]], cell_deg: f64, sparse: bool) -> Grid {
+        let (nx, ny) = ((360.0 / cell_deg).round() as usize, (180.0 / cell_deg).round() as usize);
+        let cells_of = |e: &[f32; 4], f: &mut dyn FnMut(usize)| {
+            let seg = [e[0] as f64, e[1] as f64, e[2] as f64, e[3] as f64];
+            for_cells_of(&seg, -180.0, -90.0, cell_deg, cell_deg, nx, ny, f);
+        };
+        if sparse {
+            let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(edges.len() * 2);
+            for (i, e) in edges.iter().enumerate() {
+                cells_of(e, &mut |c| pairs.push((c as u32, i as u32)));
+            }
+            pairs.sort_unstable();
+            let mut cells = FxHashMap::default();
+            let mut k = 0;
+            while k < pairs.len() {
+                let c = pairs[k].0;
+                let a = k;
+                while k < pairs.len() && pairs[k].0 == c {
+                    k += 1;
+                }
+                cells.insert(c, (a as u32, k as u32));
+            }
+            let ids = pairs.into_iter().map(|(_, i)| i).collect();
+            return Grid { cell_deg, nx, ny, starts: Vec::new(), cells, ids };
+        }
+        // Two passes: count per cell, then fill.
+        let mut starts = vec![0u32; nx * ny + 1];
+        for e in edges {
+            cells_of(e, &mut |c| starts[c + 1] += 1);
+        }
+        for c in 1..starts.len() {
+            starts[c] += starts[c - 1];
+        }
+        let mut fill = starts.clone();
+        let mut ids = vec![0u32; starts[nx * ny] as usize];
+        for (i, e) in edges.iter().enumerate() {
+            cells_of(e, &mut |c| {
+                ids[fill[c] as usize] = i as u32;
+                fill[c] += 1;
+            });
+        }
+        Grid { cell_deg, nx, ny, starts, cells: FxHashMap::default(), ids }
+    }
+
+    #[inline]
+    fn edges_in(&self, c: usize) -> &[u32] {
+        if self.starts.is_empty() {
+            match self.cells.get(&(c as u32)) {
+                Some(&(a, b)) => &self.ids[a as usize..b as usize],
+                None => &[],
+            }
+        } else {
+            &self.ids[self.starts[c] as usize..self.starts[c + 1] as usize]
+        }
+    }
+}
 
 /// Coastline edges indexed for nearest queries.
 #[derive(Debug)]
 pub struct CoastIndex {
     /// (lon0, lat0, lon1, lat1).
     edges: Vec<[f32; 4]>,
-    /// Cell `c` holds `ids[starts[c]..starts[c + 1]]`.
-    starts: Vec<u32>,
-    ids: Vec<u32>,
+    /// Quarter-degree cells over the globe: any distance.
+    coarse: Grid,
+    /// 0.05 degree cells where there are edges: distances up to a few tens of
+    /// kilometres (every threshold question) without scanning hundreds of edges.
+    fine: Grid,
 }
+
+/// Rings of fine cells searched before falling back to the coarse grid.
+const FINE_RINGS: i64 = 8;
 
 impl CoastIndex {
     /// Indexes every edge of `rings`.
@@ -38,27 +113,9 @@ impl CoastIndex {
                 }
             }
         }
-        // Two passes: count per cell, then fill.
-        let mut counts = vec![0u32; NX * NY + 1];
-        let cells_of = |e: &[f32; 4], f: &mut dyn FnMut(usize)| {
-            let seg = [e[0] as f64, e[1] as f64, e[2] as f64, e[3] as f64];
-            for_cells_of(&seg, -180.0, -90.0, CELL_DEG, CELL_DEG, NX, NY, f);
-        };
-        for e in &edges {
-            cells_of(e, &mut |c| counts[c + 1] += 1);
-        }
-        for c in 1..counts.len() {
-            counts[c] += counts[c - 1];
-        }
-        let mut fill = counts.clone();
-        let mut ids = vec![0u32; counts[NX * NY] as usize];
-        for (i, e) in edges.iter().enumerate() {
-            cells_of(e, &mut |c| {
-                ids[fill[c] as usize] = i as u32;
-                fill[c] += 1;
-            });
-        }
-        CoastIndex { edges, starts: counts, ids }
+        let coarse = Grid::build(&edges, 0.25, false);
+        let fine = Grid::build(&edges, 0.05, true);
+        CoastIndex { edges, coarse, fine }
     }
 
     /// Number of edges.
@@ -73,29 +130,59 @@ impl CoastIndex {
 
     /// Distance from (lat, lon) to the nearest edge, metres (infinite when there are none).
     pub fn distance_m(&self, lat: f64, lon: f64) -> f64 {
+        self.distance_capped_m(lat, lon, f64::INFINITY)
+    }
+
+    /// As [`CoastIndex::distance_m`], but searching only out to `cap_m`: beyond it,
+    /// `cap_m` is returned (a lower bound). Threshold questions ("at least 5 km
+    /// inland?") need no more, and cost a few cells instead of a search to the coast.
+    pub fn distance_capped_m(&self, lat: f64, lon: f64, cap_m: f64) -> f64 {
         if self.edges.is_empty() || !lat.is_finite() || !lon.is_finite() {
-            return f64::INFINITY;
+            return if self.edges.is_empty() { cap_m } else { f64::INFINITY };
         }
-        let cx = (((lon + 180.0) / CELL_DEG).floor() as i64).rem_euclid(NX as i64);
-        let cy = (((lat + 90.0) / CELL_DEG).floor() as i64).clamp(0, NY as i64 - 1);
-        let ky = M_PER_DEG;
+        let found = match self.search(&self.fine, lat, lon, cap_m, FINE_RINGS) {
+            Some(found) => found,
+            None => self.search(&self.coarse, lat, lon, cap_m, i64::MAX).unwrap_or((f64::INFINITY, (lat, lon))),
+        };
+        if found.0.is_infinite() {
+            return cap_m;
+        }
+        distance_m(lat, lon, found.1.0, found.1.1).min(cap_m)
+    }
+
+    /// Searches rings of `grid` cells outward; `None` when `max_ring` rings did not settle it.
+    fn search(&self, grid: &Grid, lat: f64, lon: f64, cap_m: f64, max_ring: i64) -> Option<(f64, (f64, f64))> {
+        let (nx, ny) = (grid.nx as i64, grid.ny as i64);
+        let cx = (((lon + 180.0) / grid.cell_deg).floor() as i64).rem_euclid(nx);
+        let cy = (((lat + 90.0) / grid.cell_deg).floor() as i64).clamp(0, ny - 1);
+        let (kx, ky) = (M_PER_DEG * lat.to_radians().cos().max(1e-6), M_PER_DEG);
+        let cos_lat = lat.to_radians().cos();
         let mut best = f64::INFINITY;
         let mut best_point = (lat, lon);
-        let max_ring = NX.max(NY) as i64;
-        for r in 0..=max_ring {
-            // Nothing in ring r is nearer than the r - 1 cells between it and the query.
-            let worst_lat = (lat.abs() + (r as f64 + 1.0) * CELL_DEG).min(89.99);
-            let lower = (r as f64 - 1.0).max(0.0) * CELL_DEG * M_PER_DEG * worst_lat.to_radians().cos();
-            if lower > best {
-                break;
+        let mut r = 0i64;
+        loop {
+            // A cell of ring r is r - 1 whole cells away in latitude or in longitude.
+            // In latitude that is (r - 1) cells of distance; in longitude, at least the
+            // distance to the meridian that far east or west, asin(cos(lat) sin(dlon)).
+            let gap_deg = (r as f64 - 1.0).max(0.0) * grid.cell_deg;
+            let by_lat = gap_deg * M_PER_DEG;
+            let by_lon = EARTH_RADIUS_M * (cos_lat * gap_deg.min(90.0).to_radians().sin()).asin();
+            if by_lat.min(by_lon) > best.min(cap_m) {
+                return Some((best, best_point));
             }
-            let kx = M_PER_DEG * lat.to_radians().cos().max(1e-6);
+            // Every cell visited.
+            if 2 * r >= nx && cy - r < 0 && cy + r >= ny {
+                return Some((best, best_point));
+            }
+            if r > max_ring {
+                return None;
+            }
             let mut visit = |x: i64, y: i64| {
-                if y < 0 || y >= NY as i64 {
+                if y < 0 || y >= ny {
                     return;
                 }
-                let c = (y as usize) * NX + x.rem_euclid(NX as i64) as usize;
-                for &id in &self.ids[self.starts[c] as usize..self.starts[c + 1] as usize] {
+                let c = (y * nx + x.rem_euclid(nx)) as usize;
+                for &id in grid.edges_in(c) {
                     let (d, p) = nearest_on_edge(&self.edges[id as usize], lat, lon, kx, ky);
                     if d < best {
                         best = d;
@@ -115,14 +202,8 @@ impl CoastIndex {
                     visit(cx + r, y);
                 }
             }
-            if r as usize > NX / 2 && cy - r < 0 && cy + r >= NY as i64 {
-                break;
-            }
+            r += 1;
         }
-        if best.is_infinite() {
-            return best;
-        }
-        distance_m(lat, lon, best_point.0, best_point.1)
     }
 }
 
@@ -213,5 +294,11 @@ mod tests {
         let d = idx.distance_m(-16.2, -179.99);
         assert!(d < 10_000.0, "{d}");
         assert!(CoastIndex::new(&[]).distance_m(0.0, 0.0).is_infinite());
+        // Capped searches agree below the cap and return it above.
+        for &(lat, lon) in &[(11.0, 11.0), (10.0, 14.0), (-16.3, -179.99)] {
+            let d = idx.distance_m(lat, lon);
+            assert_eq!(idx.distance_capped_m(lat, lon, d * 2.0), d);
+            assert_eq!(idx.distance_capped_m(lat, lon, d / 2.0), d / 2.0);
+        }
     }
 }

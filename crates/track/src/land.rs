@@ -43,6 +43,12 @@ impl Land {
         Ok(Land::from_rings(topojson_rings(text, object, what)?))
     }
 
+    /// Builds the coastline index now rather than on the first distance query
+    /// (for a live service, so that no observation waits for it).
+    pub fn prepare(&self) {
+        self.coast.get_or_init(|| CoastIndex::new(&self.rings));
+    }
+
     /// Whether (lat, lon) is on land.
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
         self.region.contains(lon, lat)
@@ -50,12 +56,22 @@ impl Land {
 
     /// Distance from (lat, lon) to the nearest coastline, metres, whichever side it is on.
     pub fn coast_distance_m(&self, lat: f64, lon: f64) -> f64 {
-        self.coast.get_or_init(|| CoastIndex::new(&self.rings)).distance_m(lat, lon)
+        self.coast_distance_capped_m(lat, lon, f64::INFINITY)
+    }
+
+    /// As [`Land::coast_distance_m`], searching only out to `cap_m` (returned beyond it).
+    pub fn coast_distance_capped_m(&self, lat: f64, lon: f64, cap_m: f64) -> f64 {
+        self.coast.get_or_init(|| CoastIndex::new(&self.rings)).distance_capped_m(lat, lon, cap_m)
     }
 
     /// Distance to shore at sea, metres; 0 on land.
     pub fn shore_distance_m(&self, lat: f64, lon: f64) -> f64 {
         if self.contains(lat, lon) { 0.0 } else { self.coast_distance_m(lat, lon) }
+    }
+
+    /// As [`Land::shore_distance_m`], searching only out to `cap_m` (returned beyond it).
+    pub fn shore_distance_capped_m(&self, lat: f64, lon: f64, cap_m: f64) -> f64 {
+        if self.contains(lat, lon) { 0.0 } else { self.coast_distance_capped_m(lat, lon, cap_m) }
     }
 }
 
