@@ -227,6 +227,8 @@ pub struct DetectBench {
     pub positions: u64,
     /// At least this many distinct vessels (more replicas of the tracks).
     pub vessels: u64,
+    /// Times to run (the machine is shared: the median is reported).
+    pub runs: usize,
 }
 
 fn rss_kb(field: &str) -> u64 {
@@ -240,7 +242,6 @@ fn rss_kb(field: &str) -> u64 {
 /// per second (detector time only; generating the stream is not counted),
 /// events, and memory per vessel.
 pub fn detect_bench(b: &DetectBench, out: &mut dyn Write) -> Result<()> {
-    use sealane_detect::{Config, Detectors, Watchlist, Zones};
     let t = load_tracks(&b.tracks)?;
     let per_replica = t.positions.len() as u64;
     // Concurrent replicas (each shifted in longitude) give the number of vessels at sea
@@ -258,10 +259,58 @@ pub fn detect_bench(b: &DetectBench, out: &mut dyn Write) -> Result<()> {
         replicas * t.vessels() as u64,
         if replicas > 1 { format!(" ({replicas} copies shifted in longitude)") } else { String::new() }
     )?;
-    let rss_before = rss_kb("VmRSS:");
+    let mut rates = Vec::new();
+    let runs = b.runs.max(1);
+    let mut memory = None;
+    for run in 0..runs {
+        let r = detect_run(b, &t, replicas, laps)?;
+        // Memory is measured on the first run, before later runs reuse the allocator's pages.
+        memory.get_or_insert((r.vessels, r.rss_indexes_kb, r.rss_after_kb));
+        let rate = r.positions as f64 / r.secs / 1e6;
+        writeln!(out, "run {}: {} positions in {:.2} s = {rate:.2} M positions/s", run + 1, r.positions, r.secs)?;
+        rates.push(rate);
+        if run + 1 < runs {
+            continue;
+        }
+        rates.sort_by(f64::total_cmp);
+        writeln!(
+            out,
+            "detectors: median {:.2} M positions/s over {} runs (min {:.2}, max {:.2}), one thread",
+            rates[rates.len() / 2],
+            rates.len(),
+            rates[0],
+            rates[rates.len() - 1]
+        )?;
+        let counts: Vec<String> = r.counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(out, "events: {}", counts.join(", "))?;
+        let (vessels, before, after) = memory.unwrap_or_default();
+        writeln!(
+            out,
+            "memory (first run): {vessels} vessels tracked; RSS {:.0} MB with land, ports, zones and watchlist \
+             loaded, {:.0} MB after the run: {:.0} bytes per vessel (fixed per-vessel state: {} bytes)",
+            before as f64 / 1024.0,
+            after as f64 / 1024.0,
+            after.saturating_sub(before) as f64 * 1024.0 / vessels.max(1) as f64,
+            sealane_detect::Detectors::bytes_per_vessel()
+        )?;
+    }
+    Ok(())
+}
+
+struct DetectRun {
+    positions: u64,
+    secs: f64,
+    counts: std::collections::BTreeMap<&'static str, u64>,
+    vessels: u64,
+    rss_indexes_kb: u64,
+    rss_after_kb: u64,
+}
+
+fn detect_run(b: &DetectBench, t: &Tracks, replicas: u64, laps: u64) -> Result<DetectRun> {
+    use sealane_detect::{Config, Detectors, Watchlist, Zones};
     let mut d =
         Detectors::new(Config::default(), Zones::defaults(), Watchlist::default_list(), vec![Label::public_ais()]);
-    let rss_indexes = rss_kb("VmRSS:");
+    let rss_indexes_kb = rss_kb("VmRSS:");
     let mut events = Vec::new();
     let mut counts = std::collections::BTreeMap::new();
     let mut chunk: Vec<sealane_core::Position> = Vec::with_capacity(1 << 20);
@@ -298,24 +347,12 @@ pub fn detect_bench(b: &DetectBench, out: &mut dyn Write) -> Result<()> {
     for e in events.drain(..) {
         *counts.entry(e.kind.name()).or_insert(0u64) += 1;
     }
-    let rss_after = rss_kb("VmRSS:");
-    let secs = busy.as_secs_f64();
-    writeln!(
-        out,
-        "detectors: {done} positions in {secs:.2} s = {:.2} M positions/s (one thread)",
-        done as f64 / secs / 1e6
-    )?;
-    let counts: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-    writeln!(out, "events: {}", counts.join(", "))?;
-    let vessels = d.vessels() as u64;
-    writeln!(
-        out,
-        "memory: {vessels} vessels tracked; RSS {:.0} MB after loading land, ports, zones and watchlist, {:.0} MB \
-         after the run: {:.0} bytes per vessel (fixed per-vessel state: {} bytes)",
-        rss_indexes.saturating_sub(rss_before) as f64 / 1024.0,
-        rss_after as f64 / 1024.0,
-        rss_after.saturating_sub(rss_indexes) as f64 * 1024.0 / vessels.max(1) as f64,
-        Detectors::bytes_per_vessel()
-    )?;
-    Ok(())
+    Ok(DetectRun {
+        positions: done,
+        secs: busy.as_secs_f64(),
+        counts,
+        vessels: d.vessels() as u64,
+        rss_indexes_kb,
+        rss_after_kb: rss_kb("VmRSS:"),
+    })
 }

@@ -184,6 +184,9 @@ enum BenchCommand {
         /// At least this many distinct vessels (more replicas of the tracks).
         #[arg(long, default_value_t = 0)]
         vessels: u64,
+        /// Runs (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
         /// Real tracks to replay (default: the US coastal day in ../shared, else Virginia Beach).
         #[arg(long)]
         tracks: Option<PathBuf>,
@@ -436,12 +439,13 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Bench { what: BenchCommand::Detect { positions, vessels, tracks } } => {
+        Command::Bench { what: BenchCommand::Detect { positions, vessels, runs, tracks } } => {
             let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
             let b = bench::DetectBench {
                 tracks: tracks.unwrap_or_else(|| bench::default_tracks(repo)),
                 positions,
                 vessels,
+                runs,
             };
             bench::detect_bench(&b, &mut io::stdout())
         }

@@ -46,6 +46,9 @@ impl Config {
         positive("encounter.slot_min", self.encounter.slot_min)?;
         positive("encounter.max_interpolation_gap_h", self.encounter.max_interpolation_gap_h)?;
         positive("loitering.max_speed_kn", self.loitering.max_speed_kn)?;
+        if !(1..=crate::gap::MAX_BEFORE_HOURS as u32).contains(&self.gap.before_window_h) {
+            return Err(format!("gap.before_window_h must be 1-{}", crate::gap::MAX_BEFORE_HOURS));
+        }
         if !(0..=15).contains(&self.gap.reception_h3_resolution) {
             return Err("gap.reception_h3_resolution must be 0-15".into());
         }

@@ -17,12 +17,12 @@
 //! median speed any profile allows (a vessel at that speed is not alongside
 //! another for a transfer).
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
 use sealane_core::geo::{M_PER_DEG, fast_distance_m};
 use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, Evidence, Origin};
-use sealane_track::{Fix, LabelId, Ports, Step, Tracks, VesselId, interpolate};
+use sealane_track::{Fix, LabelId, Ports, Step, Vessel, interpolate};
 
 use crate::cache::DistanceCache;
 use crate::config::{EncounterConfig, EncounterProfile};
@@ -124,9 +124,10 @@ pub struct EncounterDetector {
     max_dist_m: f64,
     cell_deg: f64,
     prefilter_kn: f64,
-    slots: BTreeMap<i64, Vec<Sample>>,
+    /// Samples of the slots not yet complete: slot `first_slot + k * slot_ms` is `slots[k]`.
+    slots: VecDeque<Vec<Sample>>,
+    first_slot: i64,
     profiles: Vec<ProfileState>,
-    port_cache: Vec<DistanceCache>,
     scratch: Vec<(i32, i32, usize)>,
     cells: FxHashMap<(i32, i32), (u32, u32)>,
     /// The latest slot completed.
@@ -147,20 +148,19 @@ impl EncounterDetector {
             prefilter_kn,
             profiles: cfg.profiles.iter().map(|_| ProfileState::default()).collect(),
             cfg,
-            slots: BTreeMap::new(),
-            port_cache: Vec::new(),
+            slots: VecDeque::new(),
+            first_slot: i64::MIN,
             scratch: Vec::new(),
             cells: FxHashMap::default(),
             last_processed: i64::MIN / 2,
         }
     }
 
-    /// Takes a fix in (after [`Tracks`] has recorded it): samples the slots since the previous fix.
-    pub fn on_fix(&mut self, tracks: &Tracks, id: VesselId, step: &Step, ports: &Ports) {
+    /// Takes a fix in (after the track has recorded it): samples the slots since the previous fix.
+    pub fn on_fix(&mut self, v: &Vessel, port: &mut DistanceCache, step: &Step, ports: &Ports) {
         if self.profiles.is_empty() || step.first || step.dt_ms > self.gap_ms || step.dt_ms <= 0 {
             return;
         }
-        let v = tracks.vessel(id);
         let (a, b) = (v.prev, v.last);
         let first_slot = (a.time_ms.div_euclid(self.slot_ms) + 1) * self.slot_ms;
         if first_slot > b.time_ms {
@@ -170,22 +170,30 @@ impl EncounterDetector {
         if kn > self.prefilter_kn {
             return;
         }
-        let i = id as usize;
-        if self.port_cache.len() <= i {
-            self.port_cache.resize_with(i + 1, DistanceCache::default);
-        }
         let min_port = self.cfg.min_port_distance_km * 1000.0;
-        let away = self.port_cache[i]
-            .at_least(b.lat, b.lon, min_port, || ports.nearest(b.lat, b.lon).map_or(f64::INFINITY, |(_, d)| d));
+        let away =
+            port.at_least(b.lat, b.lon, min_port, || ports.nearest(b.lat, b.lon).map_or(f64::INFINITY, |(_, d)| d));
         if !away {
             return;
         }
+        if self.first_slot == i64::MIN || self.slots.is_empty() {
+            self.first_slot = first_slot.max(self.last_processed + self.slot_ms);
+        }
         let mut t = first_slot;
         while t <= b.time_ms {
+            if t < self.first_slot {
+                // A slot already completed (input later than the interpolation gap allows).
+                t += self.slot_ms;
+                continue;
+            }
+            let k = ((t - self.first_slot) / self.slot_ms) as usize;
+            while self.slots.len() <= k {
+                self.slots.push_back(Vec::new());
+            }
             let (lat, lon) = interpolate(&a, &b, t);
             let near: &Fix = if t - a.time_ms <= b.time_ms - t { &a } else { &b };
             let label = near.label;
-            self.slots.entry(t).or_default().push(Sample {
+            self.slots[k].push(Sample {
                 mmsi: v.mmsi,
                 lat,
                 lon,
@@ -202,12 +210,13 @@ impl EncounterDetector {
 
     /// The data time reached `watermark`: completes the slots no later fix can add to.
     pub fn advance(&mut self, watermark: i64, out: &mut Vec<Draft>) {
-        while let Some((&t, _)) = self.slots.first_key_value() {
-            if t + self.gap_ms >= watermark {
-                break;
+        while !self.slots.is_empty() && self.first_slot + self.gap_ms < watermark {
+            let t = self.first_slot;
+            let samples = self.slots.pop_front().unwrap_or_default();
+            self.first_slot += self.slot_ms;
+            if !samples.is_empty() {
+                self.process_slot(t, samples, out);
             }
-            let samples = self.slots.remove(&t).unwrap_or_default();
-            self.process_slot(t, samples, out);
         }
         self.release_pending(out);
     }
@@ -411,9 +420,12 @@ impl EncounterDetector {
 
     /// End of input: every slot is complete, every run ends, every pending encounter is reported.
     pub fn finish(&mut self, out: &mut Vec<Draft>) {
-        let slots = std::mem::take(&mut self.slots);
-        for (t, samples) in slots {
-            self.process_slot(t, samples, out);
+        while let Some(samples) = self.slots.pop_front() {
+            let t = self.first_slot;
+            self.first_slot += self.slot_ms;
+            if !samples.is_empty() {
+                self.process_slot(t, samples, out);
+            }
         }
         for (p, profile) in self.cfg.profiles.iter().enumerate() {
             let state = &mut self.profiles[p];
@@ -431,10 +443,5 @@ impl EncounterDetector {
                 out.push(Self::draft(profile, key, run));
             }
         }
-    }
-
-    /// Bytes of per-vessel state (the port-distance cache; slot samples are per active vessel).
-    pub fn bytes_per_vessel() -> usize {
-        std::mem::size_of::<DistanceCache>()
     }
 }

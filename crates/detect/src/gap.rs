@@ -13,7 +13,7 @@ use h3o::{LatLng, Resolution};
 use sealane_core::EventKind;
 use sealane_core::geo::NM;
 use sealane_core::hash::FxHashMap;
-use sealane_track::{Fix, Land, Step, Tracks, VesselId};
+use sealane_track::{Fix, Land, Step, Vessel};
 
 use crate::config::GapConfig;
 use crate::details;
@@ -22,13 +22,15 @@ use crate::draft::{Draft, LabelSet, evidence, round};
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: f64 = 86_400_000.0;
 /// Hours of per-vessel position counts kept (the longest `before_window_h` allowed).
-pub const MAX_BEFORE_HOURS: usize = 48;
+pub const MAX_BEFORE_HOURS: usize = 24;
 
 /// Positions per H3 cell, counted from the data.
 #[derive(Debug)]
 pub struct Reception {
     resolution: Resolution,
     counts: FxHashMap<u64, u32>,
+    /// H3 cell of each 0.05 degree square seen (computing a cell costs more than looking it up).
+    cells: FxHashMap<(i32, i32), u64>,
     first_ms: i64,
     last_ms: i64,
 }
@@ -39,6 +41,7 @@ impl Reception {
         Reception {
             resolution: Resolution::try_from(resolution).unwrap_or(Resolution::Four),
             counts: FxHashMap::default(),
+            cells: FxHashMap::default(),
             first_ms: i64::MAX,
             last_ms: i64::MIN,
         }
@@ -67,7 +70,7 @@ impl Reception {
 
 /// Per-vessel state: where its reception cell was last computed, and hourly counts.
 #[derive(Debug, Clone)]
-struct VesselGap {
+pub struct VesselGap {
     /// Quantised position (0.05 degree) of the cached cell.
     key: (i32, i32),
     cell: u64,
@@ -116,43 +119,44 @@ impl VesselGap {
 pub struct GapDetector {
     cfg: GapConfig,
     reception: Reception,
-    vessels: Vec<VesselGap>,
 }
 
 impl GapDetector {
     /// A detector with these settings.
     pub fn new(cfg: GapConfig) -> GapDetector {
-        GapDetector { reception: Reception::new(cfg.reception_h3_resolution), cfg, vessels: Vec::new() }
+        GapDetector { reception: Reception::new(cfg.reception_h3_resolution), cfg }
     }
 
     /// Takes a fix in (after [`Tracks`] has recorded it).
-    pub fn on_fix(&mut self, tracks: &Tracks, id: VesselId, step: &Step, land: &Land, out: &mut Vec<Draft>) {
-        let i = id as usize;
-        if self.vessels.len() <= i {
-            self.vessels.resize_with(i + 1, VesselGap::default);
-        }
-        let v = tracks.vessel(id);
+    pub fn on_fix(&mut self, v: &Vessel, st: &mut VesselGap, step: &Step, land: &Land, out: &mut Vec<Draft>) {
         let fix = v.last;
         if !step.first && step.dt_ms as f64 >= self.cfg.raw_min_h * HOUR_MS as f64 {
             let start = v.prev;
-            let st = &mut self.vessels[i];
             if st.unflushed > 0 {
                 self.reception.count(st.cell, std::mem::take(&mut st.unflushed), start.time_ms);
             }
-            let before = self.vessels[i].before(start.time_ms.div_euclid(HOUR_MS), self.cfg.before_window_h);
+            let before = st.before(start.time_ms.div_euclid(HOUR_MS), self.cfg.before_window_h);
             let start_cell = self.reception.cell(start.lat, start.lon);
             let reception = self.reception.per_day(start_cell);
             out.push(self.draft(v.mmsi, &start, &fix, false, before, reception, land));
         }
         // Count this position for reception and for the vessel's "reported well before".
-        let st = &mut self.vessels[i];
         let key = ((fix.lat * 20.0).floor() as i32, (fix.lon * 20.0).floor() as i32);
         if key != st.key {
             if st.unflushed > 0 {
                 self.reception.count(st.cell, std::mem::take(&mut st.unflushed), fix.time_ms);
             }
             st.key = key;
-            st.cell = self.reception.cell(fix.lat, fix.lon);
+            let r = &mut self.reception;
+            st.cell = match r.cells.get(&key) {
+                Some(&c) => c,
+                None => {
+                    // The square's centre stands for it: H3 cells here are tens of km across.
+                    let c = r.cell((key.0 as f64 + 0.5) / 20.0, (key.1 as f64 + 0.5) / 20.0);
+                    r.cells.insert(key, c);
+                    c
+                }
+            };
         }
         st.unflushed += 1;
         if st.unflushed >= 64 {
@@ -168,18 +172,38 @@ impl GapDetector {
 
     /// End of input at `watermark`: vessels silent since long enough to be a
     /// suspected disabling are reported as open gaps.
-    pub fn finish(&mut self, tracks: &Tracks, watermark: i64, land: &Land, out: &mut Vec<Draft>) {
-        for id in 0..tracks.len() as VesselId {
-            let v = tracks.vessel(id);
-            if v.fixes == 0 || ((watermark - v.last.time_ms) as f64) < self.cfg.disabling_min_h * HOUR_MS as f64 {
+    pub fn finish<'a>(
+        &mut self,
+        vessels: impl Iterator<Item = (&'a Vessel, &'a mut VesselGap)>,
+        watermark: i64,
+        land: &Land,
+        out: &mut Vec<Draft>,
+    ) {
+        let c = &self.cfg;
+        let mut open = Vec::new();
+        for (v, st) in vessels {
+            if st.unflushed > 0 {
+                self.reception.count(st.cell, std::mem::take(&mut st.unflushed), v.last.time_ms);
+            }
+            if v.fixes == 0 || ((watermark - v.last.time_ms) as f64) < c.disabling_min_h * HOUR_MS as f64 {
                 continue;
             }
+            // The cheap conditions first: most silent vessels fail them, and the
+            // distance to shore is the costly one.
             let start = v.last;
-            let Some(st) = self.vessels.get(id as usize) else { continue };
-            let before = st.before(start.time_ms.div_euclid(HOUR_MS), self.cfg.before_window_h);
+            let before = st.before(start.time_ms.div_euclid(HOUR_MS), c.before_window_h);
+            if before < c.min_positions_before {
+                continue;
+            }
+            open.push((v.mmsi, start, before));
+        }
+        for (mmsi, start, before) in open {
             let reception = self.reception.per_day(self.reception.cell(start.lat, start.lon));
+            if reception <= c.min_reception_per_day {
+                continue;
+            }
             let end = Fix { time_ms: watermark, ..start };
-            let d = self.draft(v.mmsi, &start, &end, true, before, reception, land);
+            let d = self.draft(mmsi, &start, &end, true, before, reception, land);
             if d.details.get("suspected_disabling") == Some(&serde_json::Value::Bool(true)) {
                 out.push(d);
             }
@@ -190,7 +214,9 @@ impl GapDetector {
     fn draft(&self, mmsi: u32, start: &Fix, end: &Fix, open: bool, before: u32, reception: f64, land: &Land) -> Draft {
         let c = &self.cfg;
         let hours = (end.time_ms - start.time_ms) as f64 / HOUR_MS as f64;
-        let shore_nm = land.shore_distance_m(start.lat, start.lon) / NM;
+        // Far enough is all the rule needs; the search stops at ten times the threshold.
+        let cap = c.disabling_min_shore_nm * NM * 10.0;
+        let shore_nm = land.shore_distance_capped_m(start.lat, start.lon, cap) / NM;
         let far = shore_nm > c.disabling_min_shore_nm;
         let good_reception = reception > c.min_reception_per_day;
         let reported_well = before >= c.min_positions_before;
@@ -232,10 +258,5 @@ impl GapDetector {
             labels,
             discriminator: String::new(),
         }
-    }
-
-    /// Bytes of per-vessel state.
-    pub fn bytes_per_vessel() -> usize {
-        std::mem::size_of::<VesselGap>()
     }
 }

@@ -45,7 +45,7 @@ pub use watchlist::Watchlist;
 pub use zone::Zones;
 
 use sealane_core::{Event, EventKind, Identity, Label, LabelRules, Origin, Position};
-use sealane_track::{Fix, LabelId, Land, Ports, Tracks};
+use sealane_track::{Fix, LabelId, Land, Ports, Tracks, VesselId};
 
 use draft::{Draft, LabelTable};
 
@@ -64,6 +64,17 @@ pub struct DetectStats {
     pub events: [u64; EventKind::ALL.len()],
 }
 
+/// Every detector's state for one vessel, in one place: a position touches
+/// one contiguous record, not one per detector.
+#[derive(Debug, Clone, Default)]
+struct VesselState {
+    gap: gap::VesselGap,
+    loitering: loitering::VesselLoiter,
+    spoofing: spoofing::VesselSpoof,
+    zones: Vec<zone::Stay>,
+    port: cache::DistanceCache,
+}
+
 /// Every detector, over one stream of observations.
 #[derive(Debug)]
 pub struct Detectors {
@@ -78,6 +89,7 @@ pub struct Detectors {
     encounter: encounter::EncounterDetector,
     identity: identity::IdentityDetector,
     watchlist: watchlist::WatchlistDetector,
+    states: Vec<VesselState>,
     watermark: i64,
     drafts: Vec<Draft>,
     stats: DetectStats,
@@ -113,6 +125,7 @@ impl Detectors {
             encounter: encounter::EncounterDetector::new(cfg.encounter.clone()),
             identity: identity::IdentityDetector::new(cfg.identity.clone()),
             watchlist: watchlist::WatchlistDetector::new(watchlist),
+            states: Vec::new(),
             watermark: i64::MIN,
             drafts: Vec::new(),
             stats: DetectStats::default(),
@@ -176,11 +189,17 @@ impl Detectors {
             self.identity.first_sight(t, id, p.class, p.time_ms, Some((p.lat, p.lon)), label, origin, &mut self.drafts);
             self.watchlist.first_sight(t, id, p.time_ms, Some((p.lat, p.lon)), label, origin, &mut self.drafts);
         }
-        self.gap.on_fix(t, id, &step, self.land, &mut self.drafts);
-        self.spoofing.on_fix(t, id, &step, self.land, self.ports, &mut self.drafts);
-        self.zones.on_fix(t, id, &step, &mut self.drafts);
-        self.loitering.on_fix(t, id, &step, self.land, &mut self.drafts);
-        self.encounter.on_fix(t, id, &step, self.ports);
+        if self.states.len() <= id as usize {
+            self.states.resize_with(id as usize + 1, VesselState::default);
+        }
+        let v = t.vessel(id);
+        let st = &mut self.states[id as usize];
+        let drafts = &mut self.drafts;
+        self.gap.on_fix(v, &mut st.gap, &step, self.land, drafts);
+        self.spoofing.on_fix(id, v, &mut st.spoofing, &step, self.land, self.ports, drafts);
+        self.zones.on_fix(v, &mut st.zones, &step, drafts);
+        self.loitering.on_fix(id, v, &mut st.loitering, &step, self.land, drafts);
+        self.encounter.on_fix(v, &mut st.port, &step, self.ports);
         self.emit(out);
     }
 
@@ -204,11 +223,19 @@ impl Detectors {
 
     /// End of input: everything held (open runs, stays, pending encounters) is concluded.
     pub fn finish(&mut self, out: &mut Vec<Event>) {
+        let tracks = &self.tracks;
+        let states = &mut self.states;
         self.encounter.finish(&mut self.drafts);
-        self.loitering.finish(&self.tracks, self.land, &mut self.drafts);
-        self.zones.finish(&self.tracks, &mut self.drafts);
-        self.spoofing.finish(&self.tracks, self.land, &mut self.drafts);
-        self.gap.finish(&self.tracks, self.watermark, self.land, &mut self.drafts);
+        self.loitering.finish(
+            &mut |id| (tracks.vessel(id).clone(), states[id as usize].loitering.clone()),
+            self.land,
+            &mut self.drafts,
+        );
+        let vessels = states.iter_mut().enumerate().map(|(id, st)| (tracks.vessel(id as VesselId).mmsi, &mut st.zones));
+        self.zones.finish(vessels, &mut self.drafts);
+        self.spoofing.finish(tracks, self.land, &mut self.drafts);
+        let vessels = states.iter_mut().enumerate().map(|(id, st)| (tracks.vessel(id as VesselId), &mut st.gap));
+        self.gap.finish(vessels, self.watermark, self.land, &mut self.drafts);
         self.emit(out);
     }
 
@@ -225,11 +252,6 @@ impl Detectors {
     /// Bytes of state per tracked vessel, summed over the detectors (excluding
     /// what only vessels inside zones, in runs or on watchlists hold).
     pub fn bytes_per_vessel() -> usize {
-        Tracks::bytes_per_vessel()
-            + gap::GapDetector::bytes_per_vessel()
-            + loitering::LoiteringDetector::bytes_per_vessel()
-            + zone::ZoneDetector::bytes_per_vessel()
-            + spoofing::SpoofingDetector::bytes_per_vessel()
-            + encounter::EncounterDetector::bytes_per_vessel()
+        Tracks::bytes_per_vessel() + std::mem::size_of::<VesselState>()
     }
 }

@@ -11,7 +11,7 @@
 use sealane_core::EventKind;
 use sealane_core::geo::NM;
 use sealane_core::hash::FxHashMap;
-use sealane_track::{Fix, Land, Step, Tracks, VesselId};
+use sealane_track::{Fix, Land, Step, Vessel, VesselId};
 
 use crate::cache::DistanceCache;
 use crate::config::LoiteringConfig;
@@ -36,7 +36,7 @@ struct Run {
 /// Per-vessel state: the current window's anchor and path. The fix before the
 /// current one is the track's, not kept twice.
 #[derive(Debug, Clone, Default)]
-struct VesselLoiter {
+pub struct VesselLoiter {
     anchor: Option<Fix>,
     window_path_m: f64,
     shore: DistanceCache,
@@ -46,35 +46,35 @@ struct VesselLoiter {
 #[derive(Debug)]
 pub struct LoiteringDetector {
     cfg: LoiteringConfig,
-    vessels: Vec<VesselLoiter>,
     runs: FxHashMap<VesselId, Run>,
 }
 
 impl LoiteringDetector {
     /// A detector with these settings.
     pub fn new(cfg: LoiteringConfig) -> LoiteringDetector {
-        LoiteringDetector { cfg, vessels: Vec::new(), runs: FxHashMap::default() }
+        LoiteringDetector { cfg, runs: FxHashMap::default() }
     }
 
-    /// Takes a fix in (after [`Tracks`] has recorded it).
-    pub fn on_fix(&mut self, tracks: &Tracks, id: VesselId, step: &Step, land: &Land, out: &mut Vec<Draft>) {
-        let i = id as usize;
-        if self.vessels.len() <= i {
-            self.vessels.resize_with(i + 1, VesselLoiter::default);
-        }
-        let v = tracks.vessel(id);
+    /// Takes a fix in (after the track has recorded it).
+    pub fn on_fix(
+        &mut self,
+        id: VesselId,
+        v: &Vessel,
+        st: &mut VesselLoiter,
+        step: &Step,
+        land: &Land,
+        out: &mut Vec<Draft>,
+    ) {
         let fix = v.last;
         if step.new_segment {
             // The run (if any) ends at the fix before this one.
             if !step.first {
-                self.close(tracks, id, v.prev, land, out);
+                self.close(id, v, st, v.prev, land, out);
             }
-            let st = &mut self.vessels[i];
             st.anchor = Some(fix);
             st.window_path_m = 0.0;
             return;
         }
-        let st = &mut self.vessels[i];
         let Some(anchor) = st.anchor else {
             st.anchor = Some(fix);
             return;
@@ -119,15 +119,14 @@ impl LoiteringDetector {
             r.evidence.push(evidence_of(v.mmsi, &fix));
         } else if let Some(run) = self.runs.remove(&id) {
             // The fast (or near-shore) window is not part of the run.
-            self.report(tracks, id, run, out);
+            self.report(v, run, out);
         }
     }
 
     /// Ends a vessel's run at `last`, counting a slow partial window up to it.
-    fn close(&mut self, tracks: &Tracks, id: VesselId, last: Fix, land: &Land, out: &mut Vec<Draft>) {
+    fn close(&mut self, id: VesselId, v: &Vessel, st: &mut VesselLoiter, last: Fix, land: &Land, out: &mut Vec<Draft>) {
         let Some(mut run) = self.runs.remove(&id) else { return };
         let cfg = &self.cfg;
-        let st = &mut self.vessels[id as usize];
         if let Some(anchor) = st.anchor {
             let span = last.time_ms - anchor.time_ms;
             let min_shore = cfg.min_shore_nm * NM;
@@ -140,15 +139,14 @@ impl LoiteringDetector {
                 run.end = last;
                 run.path_m += st.window_path_m;
                 run.labels.add(last.label);
-                run.evidence.push(evidence_of(tracks.vessel(id).mmsi, &last));
+                run.evidence.push(evidence_of(v.mmsi, &last));
             }
         }
-        self.report(tracks, id, run, out);
+        self.report(v, run, out);
     }
 
-    fn report(&self, tracks: &Tracks, id: VesselId, run: Run, out: &mut Vec<Draft>) {
+    fn report(&self, v: &Vessel, run: Run, out: &mut Vec<Draft>) {
         let cfg = &self.cfg;
-        let v = tracks.vessel(id);
         let (start, end) = (run.start, run.end);
         let hours = (end.time_ms - start.time_ms) as f64 / HOUR_MS as f64;
         let carrier = v.shiptype.is_some_and(|t| cfg.carrier_shiptypes.contains(&t));
@@ -185,16 +183,17 @@ impl LoiteringDetector {
     }
 
     /// End of input: open runs are closed at each vessel's last fix.
-    pub fn finish(&mut self, tracks: &Tracks, land: &Land, out: &mut Vec<Draft>) {
+    pub fn finish(
+        &mut self,
+        vessel: &mut dyn FnMut(VesselId) -> (Vessel, VesselLoiter),
+        land: &Land,
+        out: &mut Vec<Draft>,
+    ) {
         let mut ids: Vec<VesselId> = self.runs.keys().copied().collect();
         ids.sort_unstable();
         for id in ids {
-            self.close(tracks, id, tracks.vessel(id).last, land, out);
+            let (v, mut st) = vessel(id);
+            self.close(id, &v, &mut st, v.last, land, out);
         }
-    }
-
-    /// Bytes of per-vessel state.
-    pub fn bytes_per_vessel() -> usize {
-        std::mem::size_of::<VesselLoiter>()
     }
 }

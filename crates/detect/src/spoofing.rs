@@ -27,7 +27,7 @@ use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, VesselClass};
 use sealane_track::{Fix, Land, Ports, Step, Tracks, Vessel, VesselId, implied};
 
-use crate::cache::{Anchor, DistanceCache};
+use crate::cache::{Anchor, DistanceCache, GridDistance};
 use crate::config::SpoofingConfig;
 use crate::details;
 use crate::draft::{Draft, EvidenceSample, LabelSet, evidence, round};
@@ -65,10 +65,9 @@ struct LandRun {
     evidence: EvidenceSample,
 }
 
+/// Per-vessel spoofing state: distance caches and where land was last tested.
 #[derive(Debug, Clone, Default)]
-struct VesselSpoof {
-    /// The head of the main track (the vessel's last plausible fix).
-    head: Option<Fix>,
+pub struct VesselSpoof {
     coast: DistanceCache,
     port: DistanceCache,
     /// Where land was last tested, and whether it was land there.
@@ -80,7 +79,6 @@ struct VesselSpoof {
 #[derive(Debug)]
 pub struct SpoofingDetector {
     cfg: SpoofingConfig,
-    vessels: Vec<VesselSpoof>,
     /// Episodes and on-land runs, held only for the vessels in one.
     episodes: FxHashMap<VesselId, Episode>,
     land_runs: FxHashMap<VesselId, LandRun>,
@@ -90,6 +88,8 @@ pub struct SpoofingDetector {
     pending: VecDeque<(i64, u32, LandRun)>,
     /// Runs dropped as being on a waterway.
     pub waterway_runs: u64,
+    /// Coast distances near land, shared by every vessel.
+    coast: GridDistance,
 }
 
 impl SpoofingDetector {
@@ -97,12 +97,12 @@ impl SpoofingDetector {
     pub fn new(cfg: SpoofingConfig) -> SpoofingDetector {
         SpoofingDetector {
             cfg,
-            vessels: Vec::new(),
             episodes: FxHashMap::default(),
             land_runs: FxHashMap::default(),
             inland: FxHashMap::default(),
             pending: VecDeque::new(),
             waterway_runs: 0,
+            coast: GridDistance::new(0.01),
         }
     }
 
@@ -127,42 +127,33 @@ impl SpoofingDetector {
         dist_m < self.cfg.min_jump_m || kn <= max_kn
     }
 
-    /// Takes a fix in (after [`Tracks`] has recorded it).
+    /// Takes a fix in (after the track has recorded it).
+    #[allow(clippy::too_many_arguments)]
     pub fn on_fix(
         &mut self,
-        tracks: &Tracks,
         id: VesselId,
+        v: &Vessel,
+        st: &mut VesselSpoof,
         step: &Step,
         land: &Land,
         ports: &Ports,
         out: &mut Vec<Draft>,
     ) {
-        let i = id as usize;
-        if self.vessels.len() <= i {
-            self.vessels.resize_with(i + 1, VesselSpoof::default);
-        }
-        let v = tracks.vessel(id);
         let fix = v.last;
         if let Some(max_kn) = self.max_speed(v) {
             self.speed(v, id, step, fix, max_kn, out);
-            self.on_land(v, id, fix, land, ports, out);
+            self.on_land(v, id, st, fix, land, ports);
         }
     }
 
     fn speed(&mut self, v: &Vessel, id: VesselId, step: &Step, fix: Fix, max_kn: f64, out: &mut Vec<Draft>) {
-        let i = id as usize;
-        let Some(head) = self.vessels[i].head else {
-            self.vessels[i].head = Some(fix);
+        // The main track's head is the previous fix (each fix becomes the head, whether it
+        // continued the track, jumped, or went back), so the track's step measures the move.
+        if step.first {
             return;
-        };
-        // Usually the head is the previous fix, and the track already measured the step.
-        let plausible = if head.time_ms == v.prev.time_ms && head.origin == v.prev.origin {
-            self.plausible_step(step.dist_m, step.implied_kn, max_kn)
-        } else {
-            self.plausible(&head, &fix, max_kn)
-        };
-        if plausible {
-            self.vessels[i].head = Some(fix);
+        }
+        let head = v.prev;
+        if self.plausible_step(step.dist_m, step.implied_kn, max_kn) {
             return;
         }
         let back = self
@@ -178,7 +169,6 @@ impl SpoofingDetector {
             ep.labels.add(fix.label);
             ep.labels.add(head.label);
             ep.alt = head;
-            self.vessels[i].head = Some(fix);
             if ep.alternations >= min_alternations && !ep.reported {
                 ep.reported = true;
                 let (a, b) = ep.first_jump;
@@ -218,7 +208,6 @@ impl SpoofingDetector {
             id,
             Episode { alt: head, alternations: 0, reported: false, first_jump: (head, fix), labels: labels.clone() },
         );
-        self.vessels[i].head = Some(fix);
         let over = kn / max_kn;
         out.push(Draft {
             kind: EventKind::Spoofing,
@@ -243,23 +232,24 @@ impl SpoofingDetector {
         });
     }
 
-    fn on_land(&mut self, v: &Vessel, id: VesselId, fix: Fix, land: &Land, ports: &Ports, _out: &mut Vec<Draft>) {
+    fn on_land(&mut self, v: &Vessel, id: VesselId, st: &mut VesselSpoof, fix: Fix, land: &Land, ports: &Ports) {
         let margin = self.cfg.land_margin_m;
         let port_margin = self.cfg.land_min_port_distance_km * 1000.0;
-        let st = &mut self.vessels[id as usize];
         // A point `land_margin_m` inland is that far from every sea point: after a test
         // that found sea, nothing needs testing until the vessel has moved that far.
         if !st.land_maybe && st.land_checked.moved_at_most(fix.lat, fix.lon) >= margin {
             st.land_checked = Anchor::at(fix.lat, fix.lon);
             st.land_maybe = land.contains(fix.lat, fix.lon);
         }
-        // Inland: far from the coastline (searched to twice the margin, so a cached answer
-        // lasts a margin's travel), on the land side of it, and away from ports. The
+        // Inland: far from the coastline (the vessel's own cached distance answers most
+        // fixes, the shared grid of coast distances most of the rest), on the land side
+        // of it, and away from ports. The
         // polygon test comes after the coast test: most fixes near land are near the coast.
+        let grid = &mut self.coast;
         let inland = st.land_maybe
-            && st
-                .coast
-                .at_least(fix.lat, fix.lon, margin, || land.coast_distance_capped_m(fix.lat, fix.lon, 2.0 * margin))
+            && st.coast.at_least_estimated(fix.lat, fix.lon, margin, || {
+                grid.estimate(fix.lat, fix.lon, margin, |la, lo, cap| land.coast_distance_capped_m(la, lo, cap))
+            })
             && land.contains(fix.lat, fix.lon)
             && st.port.at_least(fix.lat, fix.lon, port_margin, || {
                 ports.nearest(fix.lat, fix.lon).map_or(f64::INFINITY, |(_, d)| d)
@@ -352,10 +342,5 @@ impl SpoofingDetector {
         for (id, run) in open {
             self.judge(tracks.vessel(id).mmsi, run, land, true, out);
         }
-    }
-
-    /// Bytes of per-vessel state.
-    pub fn bytes_per_vessel() -> usize {
-        std::mem::size_of::<VesselSpoof>()
     }
 }

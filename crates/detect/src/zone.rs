@@ -8,7 +8,7 @@
 //! ends, or at the end of input (marked open).
 
 use sealane_core::EventKind;
-use sealane_track::{Fix, RegionIndex, Step, Tracks, VesselId, geojson_features};
+use sealane_track::{Fix, RegionIndex, Step, Vessel, geojson_features};
 
 use crate::config::ZoneConfig;
 use crate::details;
@@ -105,8 +105,9 @@ impl Zones {
     }
 }
 
+/// A vessel's stay in one zone.
 #[derive(Debug, Clone)]
-struct Stay {
+pub struct Stay {
     zone: u16,
     entered: bool,
     first: Fix,
@@ -121,15 +122,13 @@ struct Stay {
 pub struct ZoneDetector {
     cfg: ZoneConfig,
     zones: Zones,
-    /// Per vessel, the zones it is in (usually none: an empty Vec does not allocate).
-    stays: Vec<Vec<Stay>>,
     inside_now: Vec<u16>,
 }
 
 impl ZoneDetector {
     /// A detector over these zones.
     pub fn new(cfg: ZoneConfig, zones: Zones) -> ZoneDetector {
-        ZoneDetector { cfg, zones, stays: Vec::new(), inside_now: Vec::new() }
+        ZoneDetector { cfg, zones, inside_now: Vec::new() }
     }
 
     /// The zones.
@@ -137,16 +136,12 @@ impl ZoneDetector {
         &self.zones
     }
 
-    /// Takes a fix in (after [`Tracks`] has recorded it).
-    pub fn on_fix(&mut self, tracks: &Tracks, id: VesselId, step: &Step, out: &mut Vec<Draft>) {
+    /// Takes a fix in (after the track has recorded it); `stays` are the zones the
+    /// vessel is in (usually none: an empty Vec does not allocate).
+    pub fn on_fix(&mut self, v: &Vessel, stays: &mut Vec<Stay>, step: &Step, out: &mut Vec<Draft>) {
         if self.zones.is_empty() {
             return;
         }
-        let i = id as usize;
-        if self.stays.len() <= i {
-            self.stays.resize_with(i + 1, Vec::new);
-        }
-        let v = tracks.vessel(id);
         let fix = v.last;
         self.inside_now.clear();
         for (z, zone) in self.zones.zones.iter().enumerate() {
@@ -154,21 +149,21 @@ impl ZoneDetector {
                 self.inside_now.push(z as u16);
             }
         }
-        if self.inside_now.is_empty() && self.stays[i].is_empty() {
+        if self.inside_now.is_empty() && stays.is_empty() {
             return;
         }
         // Left: stays whose zone no longer contains the fix.
         let mut k = 0;
-        while k < self.stays[i].len() {
-            if self.inside_now.contains(&self.stays[i][k].zone) {
-                let s = &mut self.stays[i][k];
+        while k < stays.len() {
+            if self.inside_now.contains(&stays[k].zone) {
+                let s = &mut stays[k];
                 s.last = fix;
                 s.fixes += 1;
                 s.labels.add(fix.label);
                 k += 1;
                 continue;
             }
-            let s = self.stays[i].swap_remove(k);
+            let s = stays.swap_remove(k);
             let zone = &self.zones.zones[s.zone as usize];
             let mut labels = s.labels.clone();
             labels.add(fix.label);
@@ -200,7 +195,7 @@ impl ZoneDetector {
         }
         // Entered: zones containing the fix with no stay yet.
         for &z in &self.inside_now {
-            if self.stays[i].iter().any(|s| s.zone == z) {
+            if stays.iter().any(|s| s.zone == z) {
                 continue;
             }
             let zone = &self.zones.zones[z as usize];
@@ -230,7 +225,7 @@ impl ZoneDetector {
             }
             let mut ev = EvidenceSample::default();
             ev.push(evidence(v.mmsi, &fix));
-            self.stays[i].push(Stay {
+            stays.push(Stay {
                 zone: z,
                 entered,
                 first: fix,
@@ -272,11 +267,9 @@ impl ZoneDetector {
     }
 
     /// End of input: stays still open that are long enough are reported as dwell.
-    pub fn finish(&mut self, tracks: &Tracks, out: &mut Vec<Draft>) {
-        let stays = std::mem::take(&mut self.stays);
-        for (id, list) in stays.into_iter().enumerate() {
-            let mmsi = tracks.vessel(id as VesselId).mmsi;
-            for s in list {
+    pub fn finish<'a>(&mut self, vessels: impl Iterator<Item = (u32, &'a mut Vec<Stay>)>, out: &mut Vec<Draft>) {
+        for (mmsi, stays) in vessels {
+            for s in std::mem::take(stays) {
                 if let Some(d) = self.dwell(mmsi, s, true) {
                     out.push(d);
                 }
