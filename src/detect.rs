@@ -114,8 +114,29 @@ fn event_json(e: &Event, names: &Names) -> String {
     v.to_string()
 }
 
+/// The detectors, built on another thread while the first input is read
+/// (loading land, coast and port indexes takes a few hundred milliseconds).
+enum Building {
+    Pending(std::thread::JoinHandle<Detectors>),
+    Ready(Box<Detectors>),
+    Taken,
+}
+
+impl Building {
+    fn get(&mut self) -> &mut Detectors {
+        if let Building::Pending(_) = self {
+            let Building::Pending(h) = std::mem::replace(self, Building::Taken) else { unreachable!() };
+            *self = Building::Ready(Box::new(h.join().expect("building the detectors")));
+        }
+        match self {
+            Building::Ready(d) => d,
+            _ => unreachable!("the detectors are built before use"),
+        }
+    }
+}
+
 struct Run<'a> {
-    detectors: Detectors,
+    detectors: Building,
     events: Vec<Event>,
     to_store: Vec<Event>,
     store: Option<Store>,
@@ -151,8 +172,8 @@ impl Consumer for Run<'_> {
     fn record(&mut self, c: Cleaned) -> Result<()> {
         // One label per run of files: every input shares the configured label (id 0).
         match &c.record.obs {
-            Observation::Position(p) => self.detectors.position(p, 0, c.record.origin, &mut self.events),
-            Observation::Identity(i) => self.detectors.identity(i, 0, c.record.origin, &mut self.events),
+            Observation::Position(p) => self.detectors.get().position(p, 0, c.record.origin, &mut self.events),
+            Observation::Identity(i) => self.detectors.get().identity(i, 0, c.record.origin, &mut self.events),
         }
         if self.events.len() >= 1024 { self.flush(false) } else { Ok(()) }
     }
@@ -170,12 +191,13 @@ impl Consumer for Run<'_> {
             starts.clear();
             starts.extend_from_slice(inputs);
         }
-        self.detectors.finish(&mut self.events);
+        self.detectors.get().finish(&mut self.events);
         self.flush(true)
     }
 
     fn progress(&self, elapsed: Duration) -> String {
-        let s = self.detectors.stats();
+        let Building::Ready(d) = &self.detectors else { return "loading land, ports and zones".into() };
+        let s = d.stats();
         let n: u64 = s.events.iter().sum();
         format!(
             "{} positions ({:.0}/s), {} events",
@@ -200,7 +222,13 @@ pub fn run(
         Some(p) => Some(Store::open(p).with_context(|| format!("opening store {}", p.display()))?),
         None => None,
     };
-    let mut detectors = Detectors::new(cfg.config, cfg.zones, cfg.watchlist, vec![cfg.source.label.clone()]);
+    let label = cfg.source.label.clone();
+    let (config, zones, watchlist) = (cfg.config, cfg.zones, cfg.watchlist);
+    let building = std::thread::Builder::new()
+        .name("detect-setup".into())
+        .spawn(move || Detectors::new(config, zones, watchlist, vec![label]))
+        .context("starting the set-up thread")?;
+    let mut detectors = Building::Pending(building);
     if replay {
         let Some(store) = store else {
             anyhow::bail!("no input: give files (or `-` for standard input), or --store to replay a store");
@@ -210,7 +238,7 @@ pub fn run(
         let sources = store.sources()?;
         let mut label_of = BTreeMap::new();
         for (id, _, _, label) in &sources {
-            label_of.insert(*id, detectors.label_id(label));
+            label_of.insert(*id, detectors.get().label_id(label));
         }
         let names = Names::Store(sources.iter().map(|(id, name, _, _)| (*id, name.clone())).collect());
         let identities = store.identity_rows()?;
@@ -224,7 +252,7 @@ pub fn run(
                 let obs = Identity { time_ms: row.t_from, ..row.fields.clone() };
                 let label = label_of.get(&row.source).copied().unwrap_or(0);
                 let origin = Origin { source: row.source, chunk: -1, index: 0, line: 0 };
-                run.detectors.identity(&obs, label, origin, &mut run.events);
+                run.detectors.get().identity(&obs, label, origin, &mut run.events);
                 *next += 1;
             }
         };
@@ -233,7 +261,7 @@ pub fn run(
             let label = label_of.get(&p.provenance.source).copied().unwrap_or(0);
             let origin =
                 Origin { source: p.provenance.source, chunk: p.provenance.chunk, index: p.provenance.line, line: 0 };
-            run.detectors.position(&p.to_position(), label, origin, &mut events);
+            run.detectors.get().position(&p.to_position(), label, origin, &mut events);
             run.events.append(&mut events);
             if run.events.len() >= 1024 {
                 run.flush(false).map_err(|e| sealane_store::Error::Callback(format!("{e:#}")))?;
@@ -241,11 +269,11 @@ pub fn run(
             Ok(())
         })?;
         feed_identities(&mut run, i64::MAX, &mut next_identity);
-        run.detectors.finish(&mut run.events);
+        run.detectors.get().finish(&mut run.events);
         run.flush(true)?;
         return Ok(DetectSummary {
-            stats: run.detectors.stats().clone(),
-            vessels: run.detectors.vessels(),
+            stats: run.detectors.get().stats().clone(),
+            vessels: run.detectors.get().vessels(),
             stored: run.stored,
             elapsed: started.elapsed(),
         });
@@ -263,8 +291,8 @@ pub fn run(
     };
     pipeline::run(&cfg.source, &sources, None, &mut run, err, stop)?;
     Ok(DetectSummary {
-        stats: run.detectors.stats().clone(),
-        vessels: run.detectors.vessels(),
+        stats: run.detectors.get().stats().clone(),
+        vessels: run.detectors.get().vessels(),
         stored: run.stored,
         elapsed: started.elapsed(),
     })

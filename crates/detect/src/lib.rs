@@ -112,7 +112,6 @@ impl Detectors {
     ) -> Detectors {
         let segment_gap_ms = (cfg.tracks.segment_gap_h * 3_600_000.0).round() as i64;
         let land = Land::natural_earth();
-        land.prepare();
         Detectors {
             tracks: Tracks::new(segment_gap_ms),
             labels: LabelTable::new(labels, rules),

@@ -2,8 +2,7 @@
 //!
 //! Built from Natural Earth's 1:10 m land polygons (compiled in). The
 //! on-land test is a [`RegionIndex`] lookup; the distance to shore is a
-//! nearest-edge query over the coastline ([`CoastIndex`]), built on first use, since only
-//! a few rules ask it (a gap's start, a loitering run, an encounter).
+//! nearest-edge query over the coastline ([`CoastIndex`]).
 
 use std::sync::OnceLock;
 
@@ -18,8 +17,7 @@ const NATURAL_EARTH_LAND_10M: &[u8] = include_bytes!("../data/land-10m.json");
 #[derive(Debug)]
 pub struct Land {
     region: RegionIndex,
-    rings: Vec<Ring>,
-    coast: OnceLock<CoastIndex>,
+    coast: CoastIndex,
 }
 
 impl Land {
@@ -33,20 +31,20 @@ impl Land {
         })
     }
 
-    /// Land from polygons (even-odd rings, lon/lat degrees).
+    /// Land from polygons (even-odd rings, lon/lat degrees). The polygon index and
+    /// the coastline index are built on two threads.
     pub fn from_rings(rings: Vec<Ring>) -> Land {
-        Land { region: RegionIndex::new(&rings, 1.0), rings, coast: OnceLock::new() }
+        let (region, coast) = std::thread::scope(|s| {
+            let coast = s.spawn(|| CoastIndex::new(&rings));
+            let region = RegionIndex::new(&rings, 1.0);
+            (region, coast.join().expect("building the coastline index"))
+        });
+        Land { region, coast }
     }
 
     /// Land from a TopoJSON file's object (e.g. world-atlas `land`).
     pub fn from_topojson(text: &[u8], object: &str, what: &str) -> Result<Land, GeometryError> {
         Ok(Land::from_rings(topojson_rings(text, object, what)?))
-    }
-
-    /// Builds the coastline index now rather than on the first distance query
-    /// (for a live service, so that no observation waits for it).
-    pub fn prepare(&self) {
-        self.coast.get_or_init(|| CoastIndex::new(&self.rings));
     }
 
     /// Whether (lat, lon) is on land.
@@ -61,7 +59,7 @@ impl Land {
 
     /// As [`Land::coast_distance_m`], searching only out to `cap_m` (returned beyond it).
     pub fn coast_distance_capped_m(&self, lat: f64, lon: f64, cap_m: f64) -> f64 {
-        self.coast.get_or_init(|| CoastIndex::new(&self.rings)).distance_capped_m(lat, lon, cap_m)
+        self.coast.distance_capped_m(lat, lon, cap_m)
     }
 
     /// Distance to shore at sea, metres; 0 on land.
