@@ -137,8 +137,13 @@ pub struct EncounterConfig {
     pub max_interpolation_gap_h: f64,
     /// Encounters of the same pair less than this apart are merged, hours.
     pub merge_within_h: f64,
-    /// Encounters need both vessels at least this far from the nearest port, km.
+    /// Encounters need both vessels at least this far from the nearest port, km ...
     pub min_port_distance_km: f64,
+    /// ... at sea (not inside the land polygons: docks, rivers, marinas) ...
+    pub at_sea_only: bool,
+    /// ... and both MMSIs ship stations (fishing-gear beacons and buoys sit beside their
+    /// vessel for hours: they are not a second ship).
+    pub ships_only: bool,
     /// Profiles, each reported separately.
     pub profiles: Vec<EncounterProfile>,
 }
@@ -150,6 +155,8 @@ impl Default for EncounterConfig {
             max_interpolation_gap_h: 1.0,
             merge_within_h: 4.0,
             min_port_distance_km: 10.0,
+            at_sea_only: true,
+            ships_only: true,
             profiles: vec![
                 EncounterProfile {
                     name: "gfw".into(),
@@ -185,6 +192,8 @@ pub struct LoiteringConfig {
     pub carrier_shiptypes: Vec<u8>,
     /// Slow hours count only this far from shore, nautical miles.
     pub min_shore_nm: f64,
+    /// Only ship stations (not fishing-gear beacons or buoys, which drift).
+    pub ships_only: bool,
 }
 
 impl Default for LoiteringConfig {
@@ -195,6 +204,7 @@ impl Default for LoiteringConfig {
             carrier_min_duration_h: 4.0,
             carrier_shiptypes: (70..=79).collect(),
             min_shore_nm: 20.0,
+            ships_only: true,
         }
     }
 }
@@ -229,8 +239,10 @@ pub struct SpoofingConfig {
     pub min_alternations: u32,
     /// A position on land counts only this far inland (coastline resolution), metres ...
     pub land_margin_m: f64,
-    /// ... and this far from a port (harbours are where the coastline is worst), km.
+    /// ... this far from a port (harbours are where the coastline is worst), km ...
     pub land_min_port_distance_km: f64,
+    /// ... and this far from the route network's inland waterways, km.
+    pub land_min_route_distance_km: f64,
     /// An inland place where this many different vessels have been is a waterway (0: never).
     pub waterway_min_vessels: u32,
     /// On-land runs are judged this long after they end, hours.
@@ -247,6 +259,7 @@ impl Default for SpoofingConfig {
             min_alternations: 3,
             land_margin_m: 5_000.0,
             land_min_port_distance_km: 10.0,
+            land_min_route_distance_km: 30.0,
             waterway_min_vessels: 3,
             waterway_horizon_h: 6.0,
         }

@@ -11,18 +11,19 @@
 //! is kept when it is long and slow enough, and runs of one pair less than
 //! `merge_within_h` apart are merged before the encounter is reported.
 //!
-//! Two filters keep the work proportional to the interesting traffic: a slot
-//! sample within `min_port_distance_km` of a port is dropped (such encounters
-//! do not count), and so is one moving faster than five times the highest
-//! median speed any profile allows (a vessel at that speed is not alongside
-//! another for a transfer).
+//! Samples that cannot take part are dropped before pairing: within
+//! `min_port_distance_km` of a port, on land (docks, rivers), from MMSIs that
+//! are not ship stations (fishing-gear beacons drift beside their vessel for
+//! hours), or moving faster than five times the highest median speed any
+//! profile allows (a vessel at that speed is not alongside another for a
+//! transfer).
 
 use std::collections::VecDeque;
 
 use sealane_core::geo::{M_PER_DEG, fast_distance_m};
 use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, Evidence, Origin};
-use sealane_track::{Fix, LabelId, Ports, Step, Vessel, interpolate};
+use sealane_track::{Fix, LabelId, Land, Ports, Step, Vessel, interpolate};
 
 use crate::cache::DistanceCache;
 use crate::config::{EncounterConfig, EncounterProfile};
@@ -157,8 +158,11 @@ impl EncounterDetector {
     }
 
     /// Takes a fix in (after the track has recorded it): samples the slots since the previous fix.
-    pub fn on_fix(&mut self, v: &Vessel, port: &mut DistanceCache, step: &Step, ports: &Ports) {
+    pub fn on_fix(&mut self, v: &Vessel, port: &mut DistanceCache, step: &Step, ports: &Ports, land: &Land) {
         if self.profiles.is_empty() || step.first || step.dt_ms > self.gap_ms || step.dt_ms <= 0 {
+            return;
+        }
+        if self.cfg.ships_only && !v.ship_mmsi {
             return;
         }
         let (a, b) = (v.prev, v.last);
@@ -173,7 +177,7 @@ impl EncounterDetector {
         let min_port = self.cfg.min_port_distance_km * 1000.0;
         let away =
             port.at_least(b.lat, b.lon, min_port, || ports.nearest(b.lat, b.lon).map_or(f64::INFINITY, |(_, d)| d));
-        if !away {
+        if !away || (self.cfg.at_sea_only && land.contains(b.lat, b.lon)) {
             return;
         }
         if self.first_slot == i64::MIN || self.slots.is_empty() {

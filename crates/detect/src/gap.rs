@@ -6,8 +6,10 @@
 //! shore, in a place where reception is good (more than
 //! `min_reception_per_day` positions a day in its H3 cell, counted from the
 //! data itself, so satellite-only and Arctic waters are judged by their own
-//! coverage) and the vessel had been reporting well (`min_positions_before`
-//! positions in the `before_window_h` hours before).
+//! coverage; the vessel's own positions are not counted) and the vessel had
+//! been reporting well (`min_positions_before` positions in the
+//! `before_window_h` hours before). A vessel still silent at the end of the
+//! input is reported (as `open`) only when it would be a suspected disabling.
 
 use h3o::{LatLng, Resolution};
 use sealane_core::EventKind;
@@ -60,9 +62,11 @@ impl Reception {
         self.last_ms = self.last_ms.max(time_ms);
     }
 
-    /// Positions per day in `cell` over the data seen so far (at least one day).
-    pub fn per_day(&self, cell: u64) -> f64 {
-        let n = self.counts.get(&cell).copied().unwrap_or(0) as f64;
+    /// Positions per day in `cell` over the data seen so far (at least one day),
+    /// not counting `own` positions (the vessel being judged: a lone vessel's own
+    /// reports say nothing about how well others are heard there).
+    pub fn per_day(&self, cell: u64, own: u32) -> f64 {
+        let n = self.counts.get(&cell).copied().unwrap_or(0).saturating_sub(own) as f64;
         let days = ((self.last_ms.saturating_sub(self.first_ms)) as f64 / DAY_MS).max(1.0);
         n / days
     }
@@ -77,6 +81,8 @@ pub struct VesselGap {
     /// Positions in `cell` not yet added to the reception counts (added in batches:
     /// one hash-map update per cell change or 64 positions, not one per position).
     unflushed: u32,
+    /// The vessel's own positions in `cell` since it entered it.
+    own: u32,
     /// Positions per hour, ring indexed by hour % MAX_BEFORE_HOURS.
     hours: [u8; MAX_BEFORE_HOURS],
     /// The hour the newest bucket belongs to.
@@ -85,7 +91,14 @@ pub struct VesselGap {
 
 impl Default for VesselGap {
     fn default() -> Self {
-        VesselGap { key: (i32::MIN, i32::MIN), cell: 0, unflushed: 0, hours: [0; MAX_BEFORE_HOURS], hour: i64::MIN }
+        VesselGap {
+            key: (i32::MIN, i32::MIN),
+            cell: 0,
+            unflushed: 0,
+            own: 0,
+            hours: [0; MAX_BEFORE_HOURS],
+            hour: i64::MIN,
+        }
     }
 }
 
@@ -136,8 +149,7 @@ impl GapDetector {
                 self.reception.count(st.cell, std::mem::take(&mut st.unflushed), start.time_ms);
             }
             let before = st.before(start.time_ms.div_euclid(HOUR_MS), self.cfg.before_window_h);
-            let start_cell = self.reception.cell(start.lat, start.lon);
-            let reception = self.reception.per_day(start_cell);
+            let reception = self.reception.per_day(st.cell, st.own);
             out.push(self.draft(v.mmsi, &start, &fix, false, before, reception, land));
         }
         // Count this position for reception and for the vessel's "reported well before".
@@ -148,7 +160,7 @@ impl GapDetector {
             }
             st.key = key;
             let r = &mut self.reception;
-            st.cell = match r.cells.get(&key) {
+            let cell = match r.cells.get(&key) {
                 Some(&c) => c,
                 None => {
                     // The square's centre stands for it: H3 cells here are tens of km across.
@@ -157,8 +169,13 @@ impl GapDetector {
                     c
                 }
             };
+            if cell != st.cell {
+                st.cell = cell;
+                st.own = 0;
+            }
         }
         st.unflushed += 1;
+        st.own += 1;
         if st.unflushed >= 64 {
             self.reception.count(st.cell, std::mem::take(&mut st.unflushed), fix.time_ms);
         }
@@ -195,10 +212,10 @@ impl GapDetector {
             if before < c.min_positions_before {
                 continue;
             }
-            open.push((v.mmsi, start, before));
+            open.push((v.mmsi, start, before, st.cell, st.own));
         }
-        for (mmsi, start, before) in open {
-            let reception = self.reception.per_day(self.reception.cell(start.lat, start.lon));
+        for (mmsi, start, before, cell, own) in open {
+            let reception = self.reception.per_day(cell, own);
             if reception <= c.min_reception_per_day {
                 continue;
             }
@@ -223,7 +240,10 @@ impl GapDetector {
         let suspected = hours >= c.disabling_min_h && far && good_reception && reported_well;
         // Longer silences where reception is better are less likely to be coverage holes.
         let coverage = (reception / (c.min_reception_per_day * 4.0)).min(1.0);
-        let confidence = if suspected {
+        let confidence = if suspected && open {
+            // Not yet back: the vessel may have left the data's coverage rather than gone dark.
+            0.5 + 0.2 * coverage
+        } else if suspected {
             0.6 + 0.25 * coverage + 0.15 * (hours / (c.disabling_min_h * 4.0)).min(1.0)
         } else {
             0.15 + 0.25 * coverage * (hours / c.disabling_min_h).min(1.0)

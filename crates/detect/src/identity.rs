@@ -67,13 +67,15 @@ impl IdentityDetector {
         origin: Origin,
         out: &mut Vec<Draft>,
     ) {
-        // Only shipborne stations: aids to navigation, base stations and aircraft have other MMSI forms.
-        if !self.cfg.invalid_mmsi || !matches!(class, VesselClass::A | VesselClass::B) {
+        // Shipborne stations must have ship MMSIs; aids to navigation, base stations and
+        // aircraft have other forms. Archives that do not say the station's class are
+        // held only to what no station may use (placeholders, unallocated MIDs).
+        if !self.cfg.invalid_mmsi || matches!(class, VesselClass::AtoN | VesselClass::Base | VesselClass::Sar) {
             return;
         }
         let m = tracks.vessel(id).mmsi;
         let kind = mmsi::kind(m);
-        if kind == mmsi::Kind::Ship {
+        if kind == mmsi::Kind::Ship || (class == VesselClass::Unknown && kind != mmsi::Kind::Invalid) {
             return;
         }
         let reason = if !(100_000_000..1_000_000_000).contains(&m) {

@@ -45,7 +45,7 @@ pub use watchlist::Watchlist;
 pub use zone::Zones;
 
 use sealane_core::{Event, EventKind, Identity, Label, LabelRules, Origin, Position};
-use sealane_track::{Fix, LabelId, Land, Ports, Tracks, VesselId};
+use sealane_track::{Fix, LabelId, Land, Ports, Routes, Tracks, VesselId};
 
 use draft::{Draft, LabelTable};
 
@@ -82,6 +82,7 @@ pub struct Detectors {
     labels: LabelTable,
     land: &'static Land,
     ports: &'static Ports,
+    routes: &'static Routes,
     gap: gap::GapDetector,
     loitering: loitering::LoiteringDetector,
     zones: zone::ZoneDetector,
@@ -117,6 +118,7 @@ impl Detectors {
             labels: LabelTable::new(labels, rules),
             land,
             ports: Ports::world_port_index(),
+            routes: Routes::searoute(),
             gap: gap::GapDetector::new(cfg.gap.clone()),
             loitering: loitering::LoiteringDetector::new(cfg.loitering.clone()),
             zones: zone::ZoneDetector::new(cfg.zone.clone(), zones),
@@ -195,10 +197,10 @@ impl Detectors {
         let st = &mut self.states[id as usize];
         let drafts = &mut self.drafts;
         self.gap.on_fix(v, &mut st.gap, &step, self.land, drafts);
-        self.spoofing.on_fix(id, v, &mut st.spoofing, &step, self.land, self.ports, drafts);
+        self.spoofing.on_fix(id, v, &mut st.spoofing, &step, self.land, self.ports, self.routes, drafts);
         self.zones.on_fix(v, &mut st.zones, &step, drafts);
         self.loitering.on_fix(id, v, &mut st.loitering, &step, self.land, drafts);
-        self.encounter.on_fix(v, &mut st.port, &step, self.ports);
+        self.encounter.on_fix(v, &mut st.port, &step, self.ports, self.land);
         self.emit(out);
     }
 

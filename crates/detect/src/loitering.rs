@@ -66,6 +66,9 @@ impl LoiteringDetector {
         out: &mut Vec<Draft>,
     ) {
         let fix = v.last;
+        if self.cfg.ships_only && !v.ship_mmsi {
+            return;
+        }
         if step.new_segment {
             // The run (if any) ends at the fix before this one.
             if !step.first {

@@ -8,9 +8,11 @@
 //!   a second track head; a fix implausible from the first but plausible from
 //!   the second is an alternation, and `min_alternations` of them within an
 //!   episode raise one event.
-//! - `on_land`: fixes at least `land_margin_m` inland and `land_min_port_distance_km`
-//!   from a port (Natural Earth's coastline is accurate to a few kilometres,
-//!   and worst in harbours, estuaries and sounds).
+//! - `on_land`: fixes at least `land_margin_m` inland, `land_min_port_distance_km`
+//!   from a port and `land_min_route_distance_km` from the route network
+//!   (Natural Earth's coastline is accurate to a few kilometres, worst in
+//!   harbours, estuaries and sounds, and its land covers lakes and rivers; the
+//!   route network covers the big ones: the Great Lakes, the St. Lawrence).
 //!   One event per run of such fixes. Natural Earth's land has no lakes or
 //!   rivers (the Great Lakes, the Mississippi, the Fraser are "land"), so
 //!   inland places where `waterway_min_vessels` different vessels have been
@@ -25,7 +27,7 @@ use std::collections::VecDeque;
 use sealane_core::geo::NM;
 use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, VesselClass};
-use sealane_track::{Fix, Land, Ports, Step, Tracks, Vessel, VesselId, implied};
+use sealane_track::{Fix, Land, Ports, Routes, Step, Tracks, Vessel, VesselId, implied};
 
 use crate::cache::{Anchor, DistanceCache, GridDistance};
 use crate::config::SpoofingConfig;
@@ -70,6 +72,7 @@ struct LandRun {
 pub struct VesselSpoof {
     coast: DistanceCache,
     port: DistanceCache,
+    route: DistanceCache,
     /// Where land was last tested, and whether it was land there.
     land_checked: Anchor,
     land_maybe: bool,
@@ -137,12 +140,13 @@ impl SpoofingDetector {
         step: &Step,
         land: &Land,
         ports: &Ports,
+        routes: &Routes,
         out: &mut Vec<Draft>,
     ) {
         let fix = v.last;
         if let Some(max_kn) = self.max_speed(v) {
             self.speed(v, id, step, fix, max_kn, out);
-            self.on_land(v, id, st, fix, land, ports);
+            self.on_land(v, id, st, fix, land, ports, routes);
         }
     }
 
@@ -232,9 +236,20 @@ impl SpoofingDetector {
         });
     }
 
-    fn on_land(&mut self, v: &Vessel, id: VesselId, st: &mut VesselSpoof, fix: Fix, land: &Land, ports: &Ports) {
+    #[allow(clippy::too_many_arguments)]
+    fn on_land(
+        &mut self,
+        v: &Vessel,
+        id: VesselId,
+        st: &mut VesselSpoof,
+        fix: Fix,
+        land: &Land,
+        ports: &Ports,
+        routes: &Routes,
+    ) {
         let margin = self.cfg.land_margin_m;
         let port_margin = self.cfg.land_min_port_distance_km * 1000.0;
+        let route_margin = self.cfg.land_min_route_distance_km * 1000.0;
         // A point `land_margin_m` inland is that far from every sea point: after a test
         // that found sea, nothing needs testing until the vessel has moved that far.
         if !st.land_maybe && st.land_checked.moved_at_most(fix.lat, fix.lon) >= margin {
@@ -246,14 +261,20 @@ impl SpoofingDetector {
         // of it, and away from ports. The
         // polygon test comes after the coast test: most fixes near land are near the coast.
         let grid = &mut self.coast;
-        let inland = st.land_maybe
+        let on_land = st.land_maybe
             && st.coast.at_least_estimated(fix.lat, fix.lon, margin, || {
                 grid.estimate(fix.lat, fix.lon, margin, |la, lo, cap| land.coast_distance_capped_m(la, lo, cap))
             })
-            && land.contains(fix.lat, fix.lon)
-            && st.port.at_least(fix.lat, fix.lon, port_margin, || {
+            && land.contains(fix.lat, fix.lon);
+        // Near a port or an inland waterway of the route network, a position "on land"
+        // is most likely the land mask's fault: such fixes neither extend nor end a run.
+        let excused = on_land
+            && !(st.port.at_least(fix.lat, fix.lon, port_margin, || {
                 ports.nearest(fix.lat, fix.lon).map_or(f64::INFINITY, |(_, d)| d)
-            });
+            }) && st.route.at_least(fix.lat, fix.lon, route_margin, || {
+                routes.distance_capped_m(fix.lat, fix.lon, 2.0 * route_margin)
+            }));
+        let inland = on_land && !excused;
         if st.land_maybe && !inland && st.land_checked.moved_at_most(fix.lat, fix.lon) >= margin {
             // Moved on: test again from here next time.
             st.land_maybe = false;
@@ -279,9 +300,11 @@ impl SpoofingDetector {
             if seen.len() < self.cfg.waterway_min_vessels as usize && !seen.contains(&v.mmsi) {
                 seen.push(v.mmsi);
             }
-        } else if let Some(run) = self.land_runs.remove(&id) {
-            let due = fix.time_ms + (self.cfg.waterway_horizon_h * 3_600_000.0) as i64;
-            self.pending.push_back((due, v.mmsi, run));
+        } else if !excused {
+            if let Some(run) = self.land_runs.remove(&id) {
+                let due = fix.time_ms + (self.cfg.waterway_horizon_h * 3_600_000.0) as i64;
+                self.pending.push_back((due, v.mmsi, run));
+            }
         }
     }
 

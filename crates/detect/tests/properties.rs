@@ -15,16 +15,26 @@ use sealane_ingest::clean::{CleanOptions, Cleaner, Record};
 /// a spoofed jump, an identity change and a zone crossing.
 fn scenario() -> Vec<Obs> {
     let mut v = Vec::new();
-    v.extend(track(10, T0, SEA, 0.5, 3 * HOUR, 2 * MIN));
-    v.extend(track(11, T0 + 30_000, (SEA.0, SEA.1 + 300.0 / (M_PER_DEG * 0.906)), 0.5, 3 * HOUR, 2 * MIN));
-    v.extend(track(12, T0 + 7_000, (SEA.0 + 1.0, SEA.1), 1.2, 5 * HOUR, 5 * MIN));
-    v.extend(track(13, T0 + 11_000, (SEA.0 - 1.0, SEA.1), 8.0, 2 * HOUR, 3 * MIN));
-    v.extend(track(13, T0 + 9 * HOUR, (SEA.0 - 0.7, SEA.1), 8.0, 2 * HOUR, 3 * MIN));
-    v.push(Obs::P(pos(14, T0 + 13_000, SEA.0, SEA.1 + 2.0)));
-    v.push(Obs::P(pos(14, T0 + 73_000, SEA.0 + 1.0, SEA.1 + 2.0)));
-    v.extend(track(15, T0 + 17_000, (25.3, -140.0), 12.0, 7 * HOUR, 4 * MIN));
-    v.push(Obs::I(Identity { mmsi: 12, time_ms: T0 + 100_000, name: Some("ALPHA".into()), ..Identity::default() }));
-    v.push(Obs::I(Identity { mmsi: 12, time_ms: T0 + HOUR, name: Some("BRAVO".into()), ..Identity::default() }));
+    v.extend(track(441_000_010, T0, SEA, 0.5, 3 * HOUR, 2 * MIN));
+    v.extend(track(441_000_011, T0 + 30_000, (SEA.0, SEA.1 + 300.0 / (M_PER_DEG * 0.906)), 0.5, 3 * HOUR, 2 * MIN));
+    v.extend(track(441_000_012, T0 + 7_000, (SEA.0 + 1.0, SEA.1), 1.2, 5 * HOUR, 5 * MIN));
+    v.extend(track(441_000_013, T0 + 11_000, (SEA.0 - 1.0, SEA.1), 8.0, 2 * HOUR, 3 * MIN));
+    v.extend(track(441_000_013, T0 + 9 * HOUR, (SEA.0 - 0.7, SEA.1), 8.0, 2 * HOUR, 3 * MIN));
+    v.push(Obs::P(pos(441_000_014, T0 + 13_000, SEA.0, SEA.1 + 2.0)));
+    v.push(Obs::P(pos(441_000_014, T0 + 73_000, SEA.0 + 1.0, SEA.1 + 2.0)));
+    v.extend(track(441_000_015, T0 + 17_000, (25.3, -140.0), 12.0, 7 * HOUR, 4 * MIN));
+    v.push(Obs::I(Identity {
+        mmsi: 441_000_012,
+        time_ms: T0 + 100_000,
+        name: Some("ALPHA".into()),
+        ..Identity::default()
+    }));
+    v.push(Obs::I(Identity {
+        mmsi: 441_000_012,
+        time_ms: T0 + HOUR,
+        name: Some("BRAVO".into()),
+        ..Identity::default()
+    }));
     v
 }
 

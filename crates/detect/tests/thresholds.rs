@@ -11,11 +11,13 @@ use common::*;
 
 // ---------------------------------------------------------------- gaps
 
-/// 13 h of fixes every 10 min, a silence of `gap`, then 1 h more.
+/// 13 h of fixes every 10 min, a silence of `gap`, then 1 h more; and a
+/// neighbour a few km away reporting all along (the reception others get there).
 fn gap_track(gap: i64, at: (f64, f64)) -> Vec<Obs> {
-    let mut v = track(1, T0, at, 0.5, 13 * HOUR, 10 * MIN);
+    let mut v = track(441_000_001, T0, at, 0.5, 13 * HOUR, 10 * MIN);
     let last = T0 + 13 * HOUR;
-    v.extend(track(1, last + gap, (at.0 + 0.01, at.1), 0.5, HOUR, 10 * MIN));
+    v.extend(track(441_000_001, last + gap, (at.0 + 0.01, at.1), 0.5, HOUR, 10 * MIN));
+    v.extend(track(441_000_002, T0 + 5 * MIN, (at.0, at.1 + 0.02), 0.1, 14 * HOUR + gap, 10 * MIN));
     v
 }
 
@@ -24,7 +26,7 @@ fn gap_raw_threshold_is_six_hours() {
     let below = run(gap_track(6 * HOUR - MIN, SEA));
     assert!(of(&below, EventKind::Gap).is_empty());
     let at = run(gap_track(6 * HOUR, SEA));
-    let g = of(&at, EventKind::Gap);
+    let g: Vec<_> = of(&at, EventKind::Gap).into_iter().filter(|e| e.mmsi == [441_000_001]).collect();
     assert_eq!(g.len(), 1);
     assert_eq!(detail(g[0], "suspected_disabling"), false);
     assert_eq!(g[0].end_ms - g[0].start_ms, 6 * HOUR);
@@ -47,23 +49,35 @@ fn suspected_disabling_from_twelve_hours_far_from_shore_where_reception_is_good(
 }
 
 #[test]
+fn a_lone_vessel_is_not_its_own_evidence_of_good_reception() {
+    let mut v = track(441_000_001, T0, SEA, 0.5, 13 * HOUR, 10 * MIN);
+    v.extend(track(441_000_001, T0 + 26 * HOUR, (SEA.0 + 0.01, SEA.1), 0.5, HOUR, 10 * MIN));
+    let e = run(v);
+    let g = of(&e, EventKind::Gap)[0];
+    assert_eq!(detail(g, "suspected_disabling"), false, "{:?}", g.details);
+    assert_eq!(detail(g, "reception_positions_per_day"), 0.0);
+}
+
+#[test]
 fn disabling_needs_good_reception_and_a_vessel_that_reported_well() {
     // Reported only every 2 h before going silent: 7 positions in the 12 h window, not 14.
-    let mut v = track(1, T0, SEA, 0.5, 12 * HOUR, 2 * HOUR);
-    v.extend(track(1, T0 + 26 * HOUR, SEA, 0.5, HOUR, 10 * MIN));
+    let mut v = track(441_000_001, T0, SEA, 0.5, 12 * HOUR, 2 * HOUR);
+    v.extend(track(441_000_001, T0 + 26 * HOUR, SEA, 0.5, HOUR, 10 * MIN));
+    v.extend(track(441_000_002, T0 + 5 * MIN, (SEA.0, SEA.1 + 0.02), 0.1, 27 * HOUR, 10 * MIN));
     let g = run(v);
-    let g = of(&g, EventKind::Gap)[0];
+    let g = of(&g, EventKind::Gap).into_iter().find(|e| e.mmsi == [441_000_001]).unwrap();
     assert_eq!(detail(g, "suspected_disabling"), false, "{:?}", g.details);
     assert!(detail(g, "positions_before").as_u64().unwrap() < 14);
+    assert!(detail(g, "reception_positions_per_day").as_f64().unwrap() > 10.0);
 }
 
 #[test]
 fn a_vessel_silent_at_the_end_of_input_is_an_open_gap_only_when_it_qualifies() {
-    let mut v = track(1, T0, SEA, 0.5, 13 * HOUR, 10 * MIN);
-    // Another vessel keeps the data time going for 13 more hours.
-    v.extend(track(2, T0 + 13 * HOUR, (SEA.0 + 1.0, SEA.1), 10.0, 13 * HOUR, 30 * MIN));
+    let mut v = track(441_000_001, T0, SEA, 0.5, 13 * HOUR, 10 * MIN);
+    // Another vessel, heard in the same waters all along, keeps the data time going 13 h more.
+    v.extend(track(441_000_002, T0 + 5 * MIN, (SEA.0, SEA.1 + 0.02), 0.1, 26 * HOUR, 10 * MIN));
     let e = run(v);
-    let g: Vec<_> = of(&e, EventKind::Gap).into_iter().filter(|e| e.mmsi == [1]).collect();
+    let g: Vec<_> = of(&e, EventKind::Gap).into_iter().filter(|e| e.mmsi == [441_000_001]).collect();
     assert_eq!(g.len(), 1);
     assert_eq!(detail(g[0], "open"), true);
 }
@@ -72,9 +86,9 @@ fn a_vessel_silent_at_the_end_of_input_is_an_open_gap_only_when_it_qualifies() {
 
 /// Two vessels `sep_m` apart drifting north at `kn` for `duration`.
 fn pair(sep_m: f64, kn: f64, duration: i64) -> Vec<Obs> {
-    let mut v = track(10, T0, SEA, kn, duration, 2 * MIN);
+    let mut v = track(441_000_010, T0, SEA, kn, duration, 2 * MIN);
     let east = sep_m / (M_PER_DEG * SEA.0.to_radians().cos());
-    v.extend(track(11, T0 + 30_000, (SEA.0, SEA.1 + east), kn, duration, 2 * MIN));
+    v.extend(track(441_000_011, T0 + 30_000, (SEA.0, SEA.1 + east), kn, duration, 2 * MIN));
     v
 }
 
@@ -91,7 +105,7 @@ fn gfw_encounter_needs_two_hours_within_500_m() {
     let e = encounters(&at, "gfw");
     assert_eq!(e.len(), 1, "{at:?}");
     assert_eq!(e[0].end_ms - e[0].start_ms, 2 * HOUR);
-    assert_eq!(e[0].mmsi, vec![10, 11]);
+    assert_eq!(e[0].mmsi, vec![441_000_010, 441_000_011]);
     assert!((detail(&e[0], "mean_distance_m").as_f64().unwrap() - 400.0).abs() < 5.0);
     // 520 m apart: never close enough.
     assert!(encounters(&run(pair(520.0, 0.5, 4 * HOUR)), "gfw").is_empty());
@@ -116,14 +130,14 @@ fn rendezvous_needs_more_than_thirty_minutes_within_250_m() {
 #[test]
 fn meetings_of_one_pair_less_than_four_hours_apart_merge() {
     let meet = |t0: i64| {
-        let mut v = track(10, t0, SEA, 0.5, 3 * HOUR, 2 * MIN);
-        v.extend(track(11, t0 + 30_000, (SEA.0, SEA.1 + 0.003), 0.5, 3 * HOUR, 2 * MIN));
+        let mut v = track(441_000_010, t0, SEA, 0.5, 3 * HOUR, 2 * MIN);
+        v.extend(track(441_000_011, t0 + 30_000, (SEA.0, SEA.1 + 0.003), 0.5, 3 * HOUR, 2 * MIN));
         v
     };
     // Apart (about 5 km) between meetings, but still reporting.
     let apart = |t0: i64, gap: i64| {
-        let mut v = track(10, t0, SEA, 0.5, gap, 10 * MIN);
-        v.extend(track(11, t0 + 30_000, (SEA.0, SEA.1 + 0.05), 0.5, gap, 10 * MIN));
+        let mut v = track(441_000_010, t0, SEA, 0.5, gap, 10 * MIN);
+        v.extend(track(441_000_011, t0 + 30_000, (SEA.0, SEA.1 + 0.05), 0.5, gap, 10 * MIN));
         v
     };
     for (gap, want) in [(3 * HOUR + 30 * MIN, 1), (5 * HOUR, 2)] {
@@ -136,10 +150,18 @@ fn meetings_of_one_pair_less_than_four_hours_apart_merge() {
 }
 
 #[test]
+fn a_fishing_gear_beacon_beside_its_vessel_is_not_an_encounter() {
+    // 941203579: a net buoy's AIS beacon (no allocated MID), drifting with its vessel for hours.
+    let mut v = track(441_000_010, T0, SEA, 0.5, 4 * HOUR, 2 * MIN);
+    v.extend(track(941_203_579, T0 + 30_000, (SEA.0, SEA.1 + 0.002), 0.5, 4 * HOUR, 2 * MIN));
+    assert!(of(&run(v), EventKind::Encounter).is_empty());
+}
+
+#[test]
 fn no_encounter_next_to_a_port() {
     // Off Busan's breakwater: within 10 km of the port.
-    let mut v = track(10, T0, (35.07, 129.08), 0.3, 4 * HOUR, 2 * MIN);
-    v.extend(track(11, T0, (35.07, 129.082), 0.3, 4 * HOUR, 2 * MIN));
+    let mut v = track(441_000_010, T0, (35.07, 129.08), 0.3, 4 * HOUR, 2 * MIN);
+    v.extend(track(441_000_011, T0, (35.07, 129.082), 0.3, 4 * HOUR, 2 * MIN));
     assert!(of(&run(v), EventKind::Encounter).is_empty());
 }
 
@@ -147,23 +169,23 @@ fn no_encounter_next_to_a_port() {
 
 #[test]
 fn loitering_is_two_hours_or_more_below_two_knots_far_from_shore() {
-    assert!(of(&run(track(1, T0, SEA, 1.5, 2 * HOUR - 5 * MIN, 5 * MIN)), EventKind::Loitering).is_empty());
-    let at = run(track(1, T0, SEA, 1.5, 2 * HOUR, 5 * MIN));
+    assert!(of(&run(track(441_000_001, T0, SEA, 1.5, 2 * HOUR - 5 * MIN, 5 * MIN)), EventKind::Loitering).is_empty());
+    let at = run(track(441_000_001, T0, SEA, 1.5, 2 * HOUR, 5 * MIN));
     let l = of(&at, EventKind::Loitering);
     assert_eq!(l.len(), 1);
     assert_eq!(l[0].end_ms - l[0].start_ms, 2 * HOUR);
     assert!((detail(l[0], "average_speed_kn").as_f64().unwrap() - 1.5).abs() < 0.05);
-    assert_eq!(of(&run(track(1, T0, SEA, 1.9, 3 * HOUR, 5 * MIN)), EventKind::Loitering).len(), 1);
-    assert!(of(&run(track(1, T0, SEA, 2.1, 3 * HOUR, 5 * MIN)), EventKind::Loitering).is_empty());
+    assert_eq!(of(&run(track(441_000_001, T0, SEA, 1.9, 3 * HOUR, 5 * MIN)), EventKind::Loitering).len(), 1);
+    assert!(of(&run(track(441_000_001, T0, SEA, 2.1, 3 * HOUR, 5 * MIN)), EventKind::Loitering).is_empty());
     // 10 nm off Busan: too close to shore.
-    assert!(of(&run(track(1, T0, (35.0, 129.3), 0.5, 3 * HOUR, 5 * MIN)), EventKind::Loitering).is_empty());
+    assert!(of(&run(track(441_000_001, T0, (35.0, 129.3), 0.5, 3 * HOUR, 5 * MIN)), EventKind::Loitering).is_empty());
 }
 
 #[test]
 fn carriers_loiter_from_four_hours() {
     let carrier = |hours: i64| {
-        let mut v = track(7, T0, SEA, 1.0, hours * HOUR, 10 * MIN);
-        v.push(Obs::I(Identity { mmsi: 7, time_ms: T0 - MIN, shiptype: Some(79), ..Identity::default() }));
+        let mut v = track(441_000_007, T0, SEA, 1.0, hours * HOUR, 10 * MIN);
+        v.push(Obs::I(Identity { mmsi: 441_000_007, time_ms: T0 - MIN, shiptype: Some(79), ..Identity::default() }));
         of(&run(v), EventKind::Loitering).len()
     };
     assert_eq!(carrier(3), 0);
@@ -172,10 +194,17 @@ fn carriers_loiter_from_four_hours() {
 
 #[test]
 fn a_fast_hour_ends_a_loitering_run() {
-    let mut v = track(1, T0, SEA, 1.0, 2 * HOUR, 5 * MIN);
+    let mut v = track(441_000_001, T0, SEA, 1.0, 2 * HOUR, 5 * MIN);
     let (lat, _) = (SEA.0 + 2.0 * NM / M_PER_DEG, 0.0);
-    v.extend(track(1, T0 + 2 * HOUR + 5 * MIN, (lat, SEA.1), 12.0, 2 * HOUR, 5 * MIN));
-    v.extend(track(1, T0 + 4 * HOUR + 10 * MIN, (lat + 24.0 * NM / M_PER_DEG, SEA.1), 1.0, 2 * HOUR, 5 * MIN));
+    v.extend(track(441_000_001, T0 + 2 * HOUR + 5 * MIN, (lat, SEA.1), 12.0, 2 * HOUR, 5 * MIN));
+    v.extend(track(
+        441_000_001,
+        T0 + 4 * HOUR + 10 * MIN,
+        (lat + 24.0 * NM / M_PER_DEG, SEA.1),
+        1.0,
+        2 * HOUR,
+        5 * MIN,
+    ));
     assert_eq!(of(&run(v), EventKind::Loitering).len(), 2);
 }
 
@@ -192,7 +221,12 @@ fn square_zone() -> Zones {
 #[test]
 fn zone_entry_exit_and_dwell() {
     // Northbound at 12 kn from 25.0 N: enters at 25.5 N (2.5 h), leaves at 26.5 N (7.5 h).
-    let e = run_with(Config::default(), square_zone(), Watchlist::none(), track(1, T0, SEA, 12.0, 9 * HOUR, 5 * MIN));
+    let e = run_with(
+        Config::default(),
+        square_zone(),
+        Watchlist::none(),
+        track(441_000_001, T0, SEA, 12.0, 9 * HOUR, 5 * MIN),
+    );
     let entry = of(&e, EventKind::ZoneEntry);
     let exit = of(&e, EventKind::ZoneExit);
     let dwell = of(&e, EventKind::ZoneDwell);
@@ -202,7 +236,7 @@ fn zone_entry_exit_and_dwell() {
     assert!((exit[0].start_ms - (T0 + 450 * MIN)).abs() <= 5 * MIN);
     assert!((detail(dwell[0], "duration_h").as_f64().unwrap() - 5.0).abs() < 0.1);
     // A short stay: entry and exit, no dwell. Eastbound across the corner at 30 kn.
-    let short = track(2, T0, (26.45, -140.0), 60.0, 2 * HOUR, 2 * MIN);
+    let short = track(441_000_002, T0, (26.45, -140.0), 60.0, 2 * HOUR, 2 * MIN);
     let e = run_with(Config::default(), square_zone(), Watchlist::none(), short);
     assert_eq!(of(&e, EventKind::ZoneDwell).len(), 0, "{e:?}");
     assert_eq!(of(&e, EventKind::ZoneExit).len(), 1);
@@ -214,7 +248,7 @@ fn a_vessel_first_seen_inside_did_not_enter() {
         Config::default(),
         square_zone(),
         Watchlist::none(),
-        track(1, T0, (26.0, -140.0), 0.5, 2 * HOUR, 10 * MIN),
+        track(441_000_001, T0, (26.0, -140.0), 0.5, 2 * HOUR, 10 * MIN),
     );
     assert!(of(&e, EventKind::ZoneEntry).is_empty());
     let dwell = of(&e, EventKind::ZoneDwell);
@@ -249,13 +283,19 @@ fn spoofing(events: &[Event], kind: &str) -> Vec<Event> {
 fn impossible_speed_is_above_the_class_limit_and_beyond_gps_noise() {
     // A jump of 10 nm in 12 min is 50 kn, the class A limit.
     let jump = |nm: f64, minutes: i64| {
-        vec![Obs::P(pos(1, T0, SEA.0, SEA.1)), Obs::P(pos(1, T0 + minutes * MIN, SEA.0 + nm * NM / M_PER_DEG, SEA.1))]
+        vec![
+            Obs::P(pos(441_000_001, T0, SEA.0, SEA.1)),
+            Obs::P(pos(441_000_001, T0 + minutes * MIN, SEA.0 + nm * NM / M_PER_DEG, SEA.1)),
+        ]
     };
     assert!(spoofing(&run(jump(9.9, 12)), "impossible_speed").is_empty());
     assert!(spoofing(&run(jump(9.999, 12)), "impossible_speed").is_empty());
     assert_eq!(spoofing(&run(jump(10.1, 12)), "impossible_speed").len(), 1);
     // 1.5 km in a second is absurd, but jumps under `min_jump_m` (2 km) are left to GPS noise.
-    let tiny = vec![Obs::P(pos(1, T0, SEA.0, SEA.1)), Obs::P(pos(1, T0 + 1000, SEA.0 + 1500.0 / M_PER_DEG, SEA.1))];
+    let tiny = vec![
+        Obs::P(pos(441_000_001, T0, SEA.0, SEA.1)),
+        Obs::P(pos(441_000_001, T0 + 1000, SEA.0 + 1500.0 / M_PER_DEG, SEA.1)),
+    ];
     assert!(spoofing(&run(tiny), "impossible_speed").is_empty());
 }
 
@@ -264,7 +304,7 @@ fn one_mmsi_in_two_places_alternating() {
     let mut v = Vec::new();
     for i in 0..8 {
         let (lat, lon) = if i % 2 == 0 { SEA } else { (SEA.0 + 1.0, SEA.1) };
-        v.push(Obs::P(pos(5, T0 + i * MIN, lat + i as f64 * 1e-5, lon)));
+        v.push(Obs::P(pos(441_000_005, T0 + i * MIN, lat + i as f64 * 1e-5, lon)));
     }
     let e = run(v);
     let two = spoofing(&e, "two_places");
@@ -277,22 +317,32 @@ fn one_mmsi_in_two_places_alternating() {
 #[test]
 fn positions_deep_inland_are_on_land() {
     // The Sahara, far from any coast or port, for an hour.
-    let v = track(9, T0, (23.0, 12.0), 5.0, HOUR, 5 * MIN);
+    let v = track(441_000_009, T0, (23.0, 12.0), 5.0, HOUR, 5 * MIN);
     let e = spoofing(&run(v), "on_land");
     assert_eq!(e.len(), 1);
     assert_eq!(detail(&e[0], "fixes"), 13);
     // A vessel at sea is not.
-    assert!(spoofing(&run(track(9, T0, SEA, 5.0, HOUR, 5 * MIN)), "on_land").is_empty());
+    assert!(spoofing(&run(track(441_000_009, T0, SEA, 5.0, HOUR, 5 * MIN)), "on_land").is_empty());
 }
 
 #[test]
 fn an_inland_place_many_vessels_use_is_a_waterway() {
-    // Lake Michigan is land in Natural Earth's 1:10 m land; three vessels there make it water.
+    // The Mississippi above St. Louis is land in Natural Earth and off the route network:
+    // one vessel there is reported, three different ones make it a waterway.
+    let barge =
+        |m: u32| track(441_000_020 + m, T0 + m as i64 * MIN, (38.9, -90.18 + m as f64 * 0.002), 5.0, HOUR, 5 * MIN);
+    assert_eq!(spoofing(&run(barge(0)), "on_land").len(), 1);
     let mut v = Vec::new();
     for m in 0..3u32 {
-        v.extend(track(20 + m, T0 + m as i64 * MIN, (44.0, -87.0 + m as f64 * 0.002), 8.0, HOUR, 5 * MIN));
+        v.extend(barge(m));
     }
     assert!(spoofing(&run(v), "on_land").is_empty());
+}
+
+#[test]
+fn the_great_lakes_are_water_by_the_route_network() {
+    // Lake Michigan is land in Natural Earth's land polygons; the route network crosses it.
+    assert!(spoofing(&run(track(441_000_030, T0, (44.0, -87.0), 12.0, 3 * HOUR, 5 * MIN)), "on_land").is_empty());
 }
 
 // ---------------------------------------------------------------- identity
@@ -387,12 +437,12 @@ fn an_event_carries_the_combination_of_its_evidence_labels() {
     let mut d = Detectors::new(Config::default(), Zones::none(), Watchlist::none(), vec![kor, can]);
     let mut out = Vec::new();
     let mut obs: Vec<(Position, u16)> = Vec::new();
-    for o in track(10, T0, SEA, 0.5, 3 * HOUR, 2 * MIN) {
+    for o in track(441_000_010, T0, SEA, 0.5, 3 * HOUR, 2 * MIN) {
         if let Obs::P(p) = o {
             obs.push((p, 0));
         }
     }
-    for o in track(11, T0 + 30_000, (SEA.0, SEA.1 + 0.003), 0.5, 3 * HOUR, 2 * MIN) {
+    for o in track(441_000_011, T0 + 30_000, (SEA.0, SEA.1 + 0.003), 0.5, 3 * HOUR, 2 * MIN) {
         if let Obs::P(p) = o {
             obs.push((p, 1));
         }

@@ -1,4 +1,5 @@
-//! Nearest coastline: distance from a point to the closest coastline edge.
+//! Nearest coastline: distance from a point to the closest coastline edge
+//! (or to any set of edges: the same index serves a route network).
 //!
 //! Edges are bucketed on two grids (lists of edge ids per cell): a dense
 //! quarter-degree grid over the globe and a sparse 0.05 degree grid of the
@@ -102,7 +103,7 @@ pub struct CoastIndex {
 const FINE_RINGS: i64 = 8;
 
 impl CoastIndex {
-    /// Indexes every edge of `rings`.
+    /// Indexes every edge of `rings` (closed).
     pub fn new(rings: &[Ring]) -> CoastIndex {
         let mut edges = Vec::new();
         for r in rings {
@@ -113,6 +114,23 @@ impl CoastIndex {
                 }
             }
         }
+        CoastIndex::from_edges(edges)
+    }
+
+    /// Indexes every segment of open polylines (a route network, rivers).
+    pub fn from_polylines(lines: &[Ring]) -> CoastIndex {
+        let mut edges = Vec::new();
+        for l in lines {
+            for w in l.windows(2) {
+                if w[0] != w[1] {
+                    edges.push([w[0].0 as f32, w[0].1 as f32, w[1].0 as f32, w[1].1 as f32]);
+                }
+            }
+        }
+        CoastIndex::from_edges(edges)
+    }
+
+    fn from_edges(edges: Vec<[f32; 4]>) -> CoastIndex {
         let coarse = Grid::build(&edges, 0.25, false);
         let fine = Grid::build(&edges, 0.05, true);
         CoastIndex { edges, coarse, fine }

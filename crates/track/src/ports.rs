@@ -1,5 +1,7 @@
 //! Ports: the nearest port to a position and how far it is, from the NGA
-//! World Port Index (Pub. 150; US-government work, compiled in).
+//! World Port Index (Pub. 150; US-government work) and searoute's port list
+//! (Apache-2.0), both compiled in: each misses ports the other has (Port
+//! Fourchon, the Gulf of Mexico's oil-service hub, is only in the second).
 
 use std::sync::OnceLock;
 
@@ -8,6 +10,7 @@ use rstar::RTree;
 use crate::sphere::{SpherePoint, chord2_to_m, unit};
 
 const WORLD_PORT_INDEX: &str = include_str!("../data/wpi_ports.csv");
+const SEAROUTE_PORTS: &str = include_str!("../data/searoute_ports.csv");
 
 /// A port.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,20 +35,37 @@ pub struct Ports {
 }
 
 impl Ports {
-    /// The World Port Index, built once per process.
+    /// The World Port Index and searoute's ports, built once per process.
     pub fn world_port_index() -> &'static Ports {
         static PORTS: OnceLock<Ports> = OnceLock::new();
-        PORTS.get_or_init(|| Ports::from_csv(WORLD_PORT_INDEX).expect("the compiled-in port list is valid"))
+        PORTS.get_or_init(|| {
+            Ports::from_csvs(&[WORLD_PORT_INDEX, SEAROUTE_PORTS]).expect("the compiled-in port lists are valid")
+        })
     }
 
     /// Ports from CSV with columns `name`, `country`, `locode`, `lat`, `lon` (others ignored).
     pub fn from_csv(text: &str) -> Result<Ports, String> {
+        Ports::from_csvs(&[text])
+    }
+
+    /// Ports from several such CSV texts.
+    pub fn from_csvs(texts: &[&str]) -> Result<Ports, String> {
+        let mut ports = Vec::new();
+        for text in texts {
+            Ports::read(text, &mut ports)?;
+        }
+        let tree = RTree::bulk_load(
+            ports.iter().enumerate().map(|(i, p)| SpherePoint { p: unit(p.lat, p.lon), index: i as u32 }).collect(),
+        );
+        Ok(Ports { ports, tree })
+    }
+
+    fn read(text: &str, ports: &mut Vec<Port>) -> Result<(), String> {
         let mut lines = text.lines();
         let header: Vec<&str> = lines.next().ok_or("empty port list")?.split(',').collect();
         let col = |n: &str| header.iter().position(|h| *h == n).ok_or(format!("port list has no `{n}` column"));
         let (ci_name, ci_country, ci_locode, ci_lat, ci_lon) =
             (col("name")?, col("country")?, col("locode")?, col("lat")?, col("lon")?);
-        let mut ports = Vec::new();
         for (i, line) in lines.enumerate() {
             let f = split_csv(line);
             let get = |c: usize| f.get(c).map(String::as_str).unwrap_or("");
@@ -60,10 +80,7 @@ impl Ports {
                 lon,
             });
         }
-        let tree = RTree::bulk_load(
-            ports.iter().enumerate().map(|(i, p)| SpherePoint { p: unit(p.lat, p.lon), index: i as u32 }).collect(),
-        );
-        Ok(Ports { ports, tree })
+        Ok(())
     }
 
     /// The nearest port and its distance, metres.
@@ -111,7 +128,10 @@ mod tests {
     #[test]
     fn nearest_port() {
         let ports = Ports::world_port_index();
-        assert!(ports.len() > 3000);
+        assert!(ports.len() > 7000);
+        let (p, d) = ports.nearest(29.12, -90.21).unwrap();
+        assert_eq!(p.name, "Port Fourchon");
+        assert!(d < 3_000.0);
         // Off Busan's breakwater.
         let (p, d) = ports.nearest(35.08, 129.05).unwrap();
         assert!(p.name.to_lowercase().contains("pusan") || p.name.to_lowercase().contains("busan"), "{p:?}");

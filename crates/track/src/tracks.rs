@@ -90,6 +90,8 @@ pub struct Vessel {
     pub shiptype: Option<u8>,
     /// Length overall, metres, once reported.
     pub length_m: Option<u16>,
+    /// The MMSI is a ship station's (not a buoy, an aid, an aircraft or a placeholder).
+    pub ship_mmsi: bool,
     /// cos(latitude) near the vessel, for step distances without trigonometry per fix.
     cos_lat: f32,
     /// The latitude `cos_lat` was computed at.
@@ -173,6 +175,7 @@ impl Tracks {
                 class: VesselClass::Unknown,
                 shiptype: None,
                 length_m: None,
+                ship_mmsi: sealane_core::mmsi::kind(mmsi) == sealane_core::mmsi::Kind::Ship,
                 cos_lat: 1.0,
                 cos_at: f32::NAN,
             });
