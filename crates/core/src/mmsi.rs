@@ -52,7 +52,9 @@ pub fn kind(mmsi: u32) -> Kind {
     Kind::Invalid
 }
 
-fn is_placeholder(mmsi: u32) -> bool {
+/// Whether an MMSI is one of the numbers unconfigured transponders send
+/// (repeated digits, counting sequences).
+pub fn is_placeholder(mmsi: u32) -> bool {
     // Repeated digits and counting sequences are what unconfigured transponders send.
     let s = mmsi.to_string();
     let b = s.as_bytes();

@@ -80,10 +80,12 @@ impl IdentityDetector {
         }
         let reason = if !(100_000_000..1_000_000_000).contains(&m) {
             "not nine digits"
+        } else if mmsi::is_placeholder(m) {
+            "placeholder number (unconfigured transponder)"
         } else if kind == mmsi::Kind::Invalid && mmsi::mid_country(m / 1_000_000).is_none() {
             "MID not allocated to any country"
         } else if kind == mmsi::Kind::Invalid {
-            "placeholder number"
+            "not a valid MMSI"
         } else {
             "not a ship station MMSI"
         };
@@ -137,7 +139,11 @@ impl IdentityDetector {
                     lat,
                     lon,
                     confidence: 0.7,
-                    details: details!["field" => "imo", "value" => imo, "reason" => "check digit is wrong"],
+                    details: details![
+                        "field" => "imo",
+                        "value" => imo,
+                        "reason" => if (1_000_000..=9_999_999).contains(&imo) { "check digit is wrong" } else { "not seven digits" },
+                    ],
                     evidence: vec![here],
                     labels: LabelSet::of(label),
                     discriminator: format!("imo{imo}"),
