@@ -40,7 +40,7 @@ impl Default for IngestConfig {
         IngestConfig {
             source: SourceConfig::default(),
             store: PathBuf::new(),
-            commit_positions: 1 << 20,
+            commit_positions: 1 << 17,
             commit_interval: Duration::from_secs(1),
             acks: None,
         }
@@ -168,8 +168,12 @@ pub fn run(cfg: &IngestConfig, err: &mut dyn Write, stop: Arc<AtomicBool>) -> Re
         Some(p) if p.as_os_str() == "-" => Some(Box::new(std::io::stdout())),
         Some(p) => Some(Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)),
     };
+    let mut writer = store.writer()?;
+    // The whole commit's positions, reserved once (capped: a huge --commit-every
+    // should not claim memory it may never use).
+    writer.reserve(cfg.commit_positions.min(4 << 20));
     let mut w = StoreWriter {
-        writer: store.writer()?,
+        writer,
         cfg,
         names,
         acks,

@@ -94,7 +94,7 @@ enum Command {
         #[arg(long)]
         acks: Option<PathBuf>,
         /// Commit after this many positions are buffered.
-        #[arg(long, default_value_t = 1 << 20)]
+        #[arg(long, default_value_t = 1 << 17)]
         commit_every: usize,
         /// Stop network inputs after this many seconds (default: run until interrupted).
         #[arg(long)]

@@ -134,6 +134,9 @@ const BATCH_LINES: usize = 16 * 1024;
 
 struct Reader {
     tx: SyncSender<Msg>,
+    /// Emptied record buffers coming back from the cleaning thread, reused so
+    /// their pages stay mapped (a fresh buffer per batch costs page faults).
+    recycled: Receiver<Vec<Record>>,
     /// The raw message log, when the consumer keeps one.
     raw: Option<RawChunkBuilder>,
     records: Vec<Record>,
@@ -195,7 +198,8 @@ impl Reader {
 
     fn send(&mut self, chunk: Option<SealedChunk>) -> bool {
         self.lines_in_batch = 0;
-        let records = std::mem::take(&mut self.records);
+        let next = self.recycled.try_recv().unwrap_or_default();
+        let records = std::mem::replace(&mut self.records, next);
         self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok()
     }
 }
@@ -205,10 +209,12 @@ fn read_inputs(
     sources: &[u32],
     first_chunk: Option<i64>,
     tx: SyncSender<Msg>,
+    recycled: Receiver<Vec<Record>>,
     stop: Arc<AtomicBool>,
 ) -> Result<NormaliseStats> {
     let mut r = Reader {
         tx: tx.clone(),
+        recycled,
         raw: first_chunk.map(RawChunkBuilder::new),
         records: Vec::new(),
         parsed: Vec::new(),
@@ -325,18 +331,19 @@ pub fn run(
         ProgressBar::hidden()
     };
     let (tx, rx) = mpsc::sync_channel::<Msg>(8);
+    let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<Record>>(8);
     let cfg2 = cfg.clone();
     let sources2 = sources.to_vec();
     let stop2 = stop.clone();
     let reader = std::thread::Builder::new()
         .name("ingest-reader".into())
         .spawn(move || {
-            let r = read_inputs(&cfg2, &sources2, first_chunk, tx.clone(), stop2);
+            let r = read_inputs(&cfg2, &sources2, first_chunk, tx.clone(), recycle_rx, stop2);
             let _ = tx.send(Msg::Done(r));
         })
         .context("starting the reader thread")?;
     let mut summary = PipelineSummary::default();
-    let result = clean_loop(cfg, &rx, consumer, &bar, err, &mut summary);
+    let result = clean_loop(cfg, &rx, &recycle_tx, consumer, &bar, err, &mut summary);
     drop(rx);
     let _ = reader.join();
     bar.finish_and_clear();
@@ -348,6 +355,7 @@ pub fn run(
 fn clean_loop(
     cfg: &SourceConfig,
     rx: &Receiver<Msg>,
+    recycle: &SyncSender<Vec<Record>>,
     consumer: &mut dyn Consumer,
     bar: &ProgressBar,
     err: &mut dyn Write,
@@ -383,9 +391,11 @@ fn clean_loop(
                 }
                 through = b.through;
                 summary.bytes = b.bytes;
-                for r in b.records {
+                let mut records = b.records;
+                for r in records.drain(..) {
                     cleaner.push(r, &mut released);
                 }
+                let _ = recycle.try_send(records);
                 for c in released.drain(..) {
                     consumer.record(c)?;
                 }
