@@ -21,6 +21,7 @@ use sealane_ingest::clean::{Cleaned, Cleaner};
 use sealane_store::Store;
 use serde_json::{Value, json};
 
+use crate::ingest::{self, IngestConfig};
 use crate::pipeline::{self, Consumer, SourceConfig};
 
 /// Settings of one `detect` run.
@@ -36,6 +37,9 @@ pub struct DetectConfig {
     pub zones: Zones,
     /// Watchlist.
     pub watchlist: Watchlist,
+    /// With inputs and a store: store the positions, identities and raw lines
+    /// too (as `ingest` does), not only the events.
+    pub store_positions: bool,
 }
 
 /// What a run did.
@@ -289,7 +293,16 @@ pub fn run(
         names: Names::Inputs { names, starts: Vec::new() },
         stored: 0,
     };
-    pipeline::run(&cfg.source, &sources, None, &mut run, err, stop)?;
+    match (&cfg.store, cfg.store_positions) {
+        (Some(path), true) => {
+            let ingest_cfg =
+                IngestConfig { source: cfg.source.clone(), store: path.clone(), ..IngestConfig::default() };
+            ingest::run_with(&ingest_cfg, err, stop, Some(&mut run))?;
+        }
+        _ => {
+            pipeline::run(&cfg.source, &sources, None, &mut run, err, stop)?;
+        }
+    }
     Ok(DetectSummary {
         stats: run.detectors.get().stats().clone(),
         vessels: run.detectors.get().vessels(),

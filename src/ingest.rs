@@ -155,6 +155,17 @@ impl Consumer for StoreWriter<'_> {
 
 /// Runs an ingest. Progress and diagnostics go to `err`; the summary is returned.
 pub fn run(cfg: &IngestConfig, err: &mut dyn Write, stop: Arc<AtomicBool>) -> Result<IngestSummary> {
+    run_with(cfg, err, stop, None)
+}
+
+/// Runs an ingest that also hands every record to `also` (the detectors of a
+/// live run), after the store writer has seen it.
+pub fn run_with(
+    cfg: &IngestConfig,
+    err: &mut dyn Write,
+    stop: Arc<AtomicBool>,
+    also: Option<&mut dyn Consumer>,
+) -> Result<IngestSummary> {
     let mut store = Store::open(&cfg.store).with_context(|| format!("opening store {}", cfg.store.display()))?;
     let mut sources = Vec::new();
     let mut names = Vec::new();
@@ -181,7 +192,13 @@ pub fn run(cfg: &IngestConfig, err: &mut dyn Write, stop: Arc<AtomicBool>) -> Re
         summary: IngestSummary::default(),
         last_commit: Instant::now(),
     };
-    let p = pipeline::run(&cfg.source, &sources, Some(first_chunk), &mut w, err, stop)?;
+    let p = match also {
+        Some(second) => {
+            let mut both = pipeline::Both { first: &mut w, second };
+            pipeline::run(&cfg.source, &sources, Some(first_chunk), &mut both, err, stop)?
+        }
+        None => pipeline::run(&cfg.source, &sources, Some(first_chunk), &mut w, err, stop)?,
+    };
     let mut summary = w.summary;
     summary.vessels = w.vessels.len() as u64;
     summary.normalise = p.normalise;

@@ -7,7 +7,9 @@
 
 pub mod bench;
 pub mod decode;
+pub mod demo;
 pub mod detect;
+pub mod eval;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzz_targets;
@@ -15,5 +17,6 @@ pub mod gpsd;
 pub mod ingest;
 pub mod pipeline;
 pub mod query;
+pub mod simulate;
 
 pub mod json;

@@ -17,6 +17,7 @@ use sealane::export::{self, ExportConfig, ExportFormat};
 use sealane::ingest::{self, IngestConfig};
 use sealane::pipeline::SourceConfig;
 use sealane::query::{OutFormat, Row, write_rows};
+use sealane::{demo, eval, simulate};
 use sealane_core::Label;
 use sealane_core::time::parse_time;
 use sealane_detect::{Config, Watchlist, Zones};
@@ -170,6 +171,72 @@ enum Command {
     Bench {
         #[command(subcommand)]
         what: BenchCommand,
+    },
+    /// Simulate a scenario: AIS on real lanes heard by coast stations and satellites,
+    /// injected behaviour with its ground truth, SAR passes.
+    ///
+    /// Built-in scenarios: korea (the demo), yellow-sea-sts, taiwan-strait, malacca,
+    /// juan-de-fuca, arctic-nwp, global (400,000 vessels); or a TOML file.
+    Simulate {
+        /// A built-in scenario name or a scenario TOML file.
+        #[arg(default_value = "korea")]
+        scenario: String,
+        /// Write the NMEA (with tag blocks) here; `-` is stdout.
+        #[arg(long)]
+        nmea: Option<PathBuf>,
+        /// Write the ground truth here (JSON lines in the event contract).
+        #[arg(long)]
+        truth: Option<PathBuf>,
+        /// Write the SAR detections here (CSV).
+        #[arg(long)]
+        detections: Option<PathBuf>,
+        /// Write which vessel each SAR detection is (JSON lines).
+        #[arg(long)]
+        detections_truth: Option<PathBuf>,
+        /// Serve the NMEA live on this TCP address (e.g. 127.0.0.1:10110) instead of at once.
+        #[arg(long)]
+        serve: Option<String>,
+        /// With --serve: simulated seconds per wall second.
+        #[arg(long, default_value_t = 60.0)]
+        speed: f64,
+        /// No summary on stderr.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Score detected events against ground truth: precision, recall and timing per type.
+    Eval {
+        /// Ground truth (JSON lines in the event contract, e.g. from `sealane simulate --truth`).
+        #[arg(long)]
+        truth: PathBuf,
+        /// Detected events (JSON lines, e.g. from `sealane detect`).
+        #[arg(long)]
+        events: PathBuf,
+        /// Time tolerance around each true event, minutes.
+        #[arg(long, default_value_t = 30.0)]
+        tolerance_min: f64,
+        /// Distance for events without an MMSI (dark vessels), metres.
+        #[arg(long, default_value_t = 2000.0)]
+        radius_m: f64,
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The main job, with no set-up: a simulated day in Korean waters served live over
+    /// TCP, run through the whole pipeline into an embedded store, events printed as they
+    /// happen and scored against the ground truth at the end.
+    Demo {
+        /// Scenario: a built-in name or a TOML file.
+        #[arg(long, default_value = "korea")]
+        scenario: String,
+        /// Simulated seconds per wall second (720: a day in two minutes).
+        #[arg(long, default_value_t = 720.0)]
+        speed: f64,
+        /// Address of the live NMEA feed.
+        #[arg(long, default_value = "127.0.0.1:10110")]
+        feed: String,
+        /// Directory for the store and the run's files.
+        #[arg(long, default_value = "sealane-demo")]
+        dir: PathBuf,
     },
 }
 
@@ -413,6 +480,7 @@ fn run(cli: Cli) -> Result<()> {
                 config,
                 zones,
                 watchlist,
+                store_positions: false,
             };
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -459,6 +527,34 @@ fn run(cli: Cli) -> Result<()> {
                 samples: samples.max(1),
             };
             sealane::bench::store_bench(&b, &mut io::stdout())
+        }
+        Command::Simulate { scenario, nmea, truth, detections, detections_truth, serve, speed, quiet } => {
+            let scenario = simulate::load_scenario(&scenario)?;
+            let cfg = simulate::SimulateConfig { nmea, truth, detections, detections_truth, serve, speed };
+            let mut err = io::stderr().lock();
+            let s = simulate::run(scenario, &cfg, &mut err, stop_flag())?;
+            if !quiet {
+                simulate::write_summary(&mut err, &s)?;
+            }
+            Ok(())
+        }
+        Command::Eval { truth, events, tolerance_min, radius_m, json } => {
+            let cfg = eval::EvalConfig { tolerance_ms: (tolerance_min * 60_000.0) as i64, radius_m };
+            let scores = eval::run(&truth, &events, &cfg)?;
+            let mut out = io::stdout().lock();
+            if json {
+                writeln!(out, "{}", eval::to_json(&scores))?;
+            } else {
+                eval::write_table(&mut out, &scores)?;
+            }
+            Ok(())
+        }
+        Command::Demo { scenario, speed, feed, dir } => {
+            let scenario = simulate::load_scenario(&scenario)?;
+            let cfg = demo::DemoConfig { scenario, speed, feed, dir };
+            let mut out = io::stdout().lock();
+            demo::run(cfg, &mut out, &mut io::stderr(), stop_flag())?;
+            Ok(())
         }
         Command::Query { what } => {
             let mut out = io::BufWriter::with_capacity(1 << 20, io::stdout().lock());

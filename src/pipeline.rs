@@ -99,6 +99,39 @@ pub trait Consumer {
     }
 }
 
+/// Two consumers of one stream: `first` (which keeps the raw log, e.g. the
+/// store writer) and `second` (e.g. the detectors), each record to both.
+pub struct Both<'a> {
+    /// Gets the raw chunks and names the run.
+    pub first: &'a mut dyn Consumer,
+    /// Gets every record too.
+    pub second: &'a mut dyn Consumer,
+}
+
+impl Consumer for Both<'_> {
+    fn name(&self) -> &'static str {
+        self.first.name()
+    }
+    fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
+        self.first.chunk(chunk)
+    }
+    fn record(&mut self, c: Cleaned) -> Result<()> {
+        self.second.record(c.clone())?;
+        self.first.record(c)
+    }
+    fn batch_end(&mut self, through: u64, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
+        self.first.batch_end(through, cleaner, inputs)?;
+        self.second.batch_end(through, cleaner, inputs)
+    }
+    fn finish(&mut self, through: u64, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
+        self.first.finish(through, cleaner, inputs)?;
+        self.second.finish(through, cleaner, inputs)
+    }
+    fn progress(&self, elapsed: Duration) -> String {
+        format!("{}; {}", self.first.progress(elapsed), self.second.progress(elapsed))
+    }
+}
+
 /// What the reading and cleaning did.
 #[derive(Debug, Clone, Default)]
 pub struct PipelineSummary {

@@ -226,6 +226,11 @@ impl Watchlist {
         self.entries.is_empty()
     }
 
+    /// The entries listing an IMO number.
+    pub fn by_imo(&self, imo: u32) -> impl Iterator<Item = &Entry> {
+        self.by_imo.get(&imo).into_iter().flatten().map(|&i| &self.entries[i as usize])
+    }
+
     /// Rows skipped because they give nothing to match on, each with its place.
     pub fn skipped(&self) -> &[String] {
         &self.skipped

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use crate::coast::CoastIndex;
 use crate::region::Ring;
 
-const SEAROUTE_MARNET: &str = include_str!("../data/searoute_marnet.txt");
+/// searoute's network as text: one polyline per line, `lon lat` pairs separated by `;`.
+pub const SEAROUTE_MARNET: &str = include_str!("../data/searoute_marnet.txt");
 
 /// Route polylines indexed for distance queries.
 #[derive(Debug)]
