@@ -409,13 +409,14 @@ impl Simulation {
             None => (state.lat, state.lon),
         };
         self.stats.transmissions += 1;
-        let wait = self.coverage_wait_ms(lat, lon, t);
+        // Receivers hear the transmitter where it is, whatever position it claims.
+        let wait = self.coverage_wait_ms(state.lat, state.lon, t);
         if wait > 0 {
             self.stats.skipped += 1;
             return Some(next.max(t + wait));
         }
         let mut heard = Vec::new();
-        self.hear(lat, lon, t, &mut heard);
+        self.hear(state.lat, state.lon, t, &mut heard);
         if heard.is_empty() {
             return Some(next);
         }
@@ -437,7 +438,15 @@ impl Simulation {
             v.renamed += 1;
             v.next_static_ms = t;
         }
-        let mut messages: Vec<Message> = vec![position_message(v, lat, lon, &state, t)];
+        // GNSS speed and course jitter from report to report (more on small craft).
+        let jitter = if v.length_m < 50.0 { 2.0 } else { 1.0 };
+        let reported = State {
+            sog_kn: (state.sog_kn + 0.1 * jitter * self.rng.normal()).max(0.0),
+            cog: state.cog + 0.3 * jitter * self.rng.normal(),
+            ..state
+        };
+        let v = &mut self.vessels[i];
+        let mut messages: Vec<Message> = vec![position_message(v, lat, lon, &reported, t)];
         if t >= v.next_static_ms {
             v.next_static_ms = t + 360_000;
             messages.extend(static_messages(v));

@@ -247,8 +247,10 @@ impl Truth {
                 }
             }
         }
-        for (x, v) in vessels.iter().enumerate().filter(|(_, v)| !v.clone) {
-            for w in vessels.iter().skip(x + 1).filter(|w| !w.clone) {
+        // Only scripted vessels hold: pair those (all pairs of a whole fleet would be quadratic).
+        let holding: Vec<&SimVessel> = vessels.iter().filter(|v| !v.clone && !v.holds.is_empty()).collect();
+        for (x, v) in holding.iter().enumerate() {
+            for w in &holding[x + 1..] {
                 for &(a1, b1, lat1, lon1) in &v.holds {
                     for &(a2, b2, lat2, lon2) in &w.holds {
                         let (a, b) = (a1.max(a2).max(start_ms), b1.min(b2).min(end_ms));
