@@ -16,6 +16,8 @@ pub struct Path {
     pub points: Vec<(f64, f64)>,
     /// Distance from the start to each vertex, metres.
     pub cumulative: Vec<f64>,
+    /// Course of each segment, degrees.
+    courses: Vec<f32>,
 }
 
 impl Path {
@@ -30,7 +32,8 @@ impl Path {
             }
             cumulative.push(d);
         }
-        Path { points, cumulative }
+        let courses = points.windows(2).map(|w| bearing_deg(w[0].0, w[0].1, w[1].0, w[1].1) as f32).collect();
+        Path { points, cumulative, courses }
     }
 
     /// Length, metres.
@@ -62,16 +65,15 @@ impl Path {
         let (a, b) = (self.points[i], self.points[i + 1]);
         let len = self.cumulative[i + 1] - self.cumulative[i];
         let f = if len > 0.0 { ((s - self.cumulative[i]) / len).clamp(0.0, 1.0) } else { 0.0 };
-        (lerp(a.0, a.1, b.0, b.1, f), bearing_deg(a.0, a.1, b.0, b.1), i)
+        (lerp(a.0, a.1, b.0, b.1, f), self.courses[i] as f64, i)
     }
 
     /// Course change at the end of segment `i`, degrees in [0, 180].
     pub fn turn_after(&self, i: usize) -> f64 {
-        if i + 2 >= self.points.len() {
+        if i + 1 >= self.courses.len() {
             return 0.0;
         }
-        let (a, b, c) = (self.points[i], self.points[i + 1], self.points[i + 2]);
-        let d = (bearing_deg(b.0, b.1, c.0, c.1) - bearing_deg(a.0, a.1, b.0, b.1)).rem_euclid(360.0);
+        let d = (self.courses[i + 1] as f64 - self.courses[i] as f64).rem_euclid(360.0);
         d.min(360.0 - d)
     }
 }
@@ -159,16 +161,17 @@ impl LaneGraph {
     /// The shortest path from junction `from` to `to` using only junctions
     /// within `bbox` widened by `margin_deg`.
     pub fn shortest(&self, from: usize, to: usize, bbox: [f64; 4], margin_deg: f64) -> Option<Path> {
-        let mut dist = HashMap::new();
-        let mut via: HashMap<usize, usize> = HashMap::new();
+        const NONE: usize = usize::MAX;
+        let mut dist = vec![f64::INFINITY; self.nodes.len()];
+        let mut via = vec![NONE; self.nodes.len()];
         let mut heap = BinaryHeap::new();
-        dist.insert(from, 0.0);
+        dist[from] = 0.0;
         heap.push(Visit(0.0, from));
         while let Some(Visit(d, n)) = heap.pop() {
             if n == to {
                 break;
             }
-            if dist.get(&n).is_some_and(|&best| d > best) {
+            if d > dist[n] {
                 continue;
             }
             for &e in &self.adjacent[n] {
@@ -178,20 +181,20 @@ impl LaneGraph {
                     continue;
                 }
                 let nd = d + edge.length_m;
-                if dist.get(&m).is_none_or(|&best| nd < best) {
-                    dist.insert(m, nd);
-                    via.insert(m, e);
+                if nd < dist[m] {
+                    dist[m] = nd;
+                    via[m] = e;
                     heap.push(Visit(nd, m));
                 }
             }
         }
-        if from != to && !via.contains_key(&to) {
+        if from != to && via[to] == NONE {
             return None;
         }
         let mut edges = Vec::new();
         let mut n = to;
         while n != from {
-            let e = via[&n];
+            let e = via[n];
             edges.push(e);
             let edge = &self.edges[e];
             n = if edge.a == n { edge.b } else { edge.a };
