@@ -156,6 +156,12 @@ fn load_tracks(path: &Path) -> Result<Tracks> {
     Ok(Tracks { positions, vessel_index })
 }
 
+/// The allocated maritime identification digits (ship-station MIDs).
+fn valid_mids() -> &'static [u32] {
+    static MIDS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    MIDS.get_or_init(|| (201..=775).filter(|m| sealane_core::mmsi::flag(m * 1_000_000 + 1).is_some()).collect())
+}
+
 impl Tracks {
     fn vessels(&self) -> u32 {
         self.vessel_index.len() as u32
@@ -165,7 +171,13 @@ impl Tracks {
     fn replica(&self, p: &sealane_core::Position, k: u64, replicas: u64, day_offset: i64) -> sealane_core::Position {
         let lon_shift = (k as f64 * 360.0 / replicas as f64) % 360.0;
         let mut q = *p;
-        q.mmsi = 100_000_000 + (k as u32) * self.vessels().next_power_of_two().max(1024) + self.vessel_index[&p.mmsi];
+        // A valid MMSI per replica (flags taken in turn), so replicas do not all
+        // raise invalid-identity events the real tracks do not.
+        let mids = valid_mids();
+        let k = k as u32;
+        let serial =
+            (k / mids.len() as u32) * self.vessels().next_power_of_two().max(1024) + self.vessel_index[&p.mmsi];
+        q.mmsi = mids[(k as usize) % mids.len()] * 1_000_000 + serial % 1_000_000;
         q.time_ms += day_offset * 86_400_000;
         q.lon = (q.lon + lon_shift + 540.0) % 360.0 - 180.0;
         q

@@ -83,8 +83,25 @@ fn num(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
 }
 
-/// One event as a JSON line (the contract: id, type, start, end, mmsi, lat,
-/// lon, confidence, label, details; plus evidence).
+/// One event as contract JSON (id, type, start, end, mmsi, lat, lon,
+/// confidence, label, details) with its evidence.
+pub fn event_value(e: &Event, evidence: Vec<Value>) -> Value {
+    json!({
+        "id": e.id,
+        "type": e.kind.name(),
+        "start": format_rfc3339_ms(e.start_ms),
+        "end": format_rfc3339_ms(e.end_ms),
+        "mmsi": e.mmsi,
+        "lat": num(e.lat),
+        "lon": num(e.lon),
+        "confidence": (e.confidence * 1000.0).round() / 1000.0,
+        "label": serde_json::to_value(&e.label).unwrap_or(Value::Null),
+        "details": e.details,
+        "evidence": evidence,
+    })
+}
+
+/// One event as a JSON line, its evidence named by input and line or by store source.
 fn event_json(e: &Event, names: &Names) -> String {
     let evidence: Vec<Value> = e
         .evidence
@@ -102,20 +119,7 @@ fn event_json(e: &Event, names: &Names) -> String {
             v
         })
         .collect();
-    let v = json!({
-        "id": e.id,
-        "type": e.kind.name(),
-        "start": format_rfc3339_ms(e.start_ms),
-        "end": format_rfc3339_ms(e.end_ms),
-        "mmsi": e.mmsi,
-        "lat": num(e.lat),
-        "lon": num(e.lon),
-        "confidence": (e.confidence * 1000.0).round() / 1000.0,
-        "label": serde_json::to_value(&e.label).unwrap_or(Value::Null),
-        "details": e.details,
-        "evidence": evidence,
-    });
-    v.to_string()
+    event_value(e, evidence).to_string()
 }
 
 /// The detectors, built on another thread while the first input is read

@@ -6,11 +6,13 @@
 //! arguments and calls in here.
 
 pub mod bench;
+pub mod bench_fuse;
 pub mod decode;
 pub mod demo;
 pub mod detect;
 pub mod eval;
 pub mod export;
+pub mod fuse;
 #[doc(hidden)]
 pub mod fuzz_targets;
 pub mod gpsd;

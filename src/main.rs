@@ -203,6 +203,43 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Fuse satellite (SAR) detections with AIS: each detection matched to a vessel or
+    /// flagged dark; AIS vessels expected in a scene but not detected listed as not seen.
+    ///
+    /// Detections: the Sealane CSV (`sealane simulate --detections`) or KSAT RADARSAT-2
+    /// exports (combined or per scene). AIS: files or feeds as for `ingest`, or --store.
+    Fuse {
+        /// Detection files (one or more; AIS files go before --detections or after `--`).
+        #[arg(long, required = true, num_args = 1..)]
+        detections: Vec<PathBuf>,
+        /// AIS inputs as for `ingest` (files, `-`, feeds).
+        #[arg(last = false)]
+        ais: Vec<String>,
+        /// Read AIS from this store instead.
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Label of detections whose file carries none: `public` or a JSON label.
+        #[arg(long, default_value = "public")]
+        detections_label: String,
+        /// AIS format: auto, nmea, csv, or a CSV dialect.
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// AIS taken within this many hours of each scene.
+        #[arg(long, default_value_t = 9.0)]
+        window_h: f64,
+        /// Gate, standard deviations of the projected position.
+        #[arg(long, default_value_t = 4.0)]
+        gate_sigmas: f64,
+        /// SAR position error (one standard deviation), metres.
+        #[arg(long, default_value_t = 200.0)]
+        sar_sigma_m: f64,
+        /// Expected density of vessels without AIS (and false alarms), per km².
+        #[arg(long, default_value_t = 1e-4)]
+        dark_density: f64,
+        /// No summary on stderr.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
     /// Score detected events against ground truth: precision, recall and timing per type.
     Eval {
         /// Ground truth (JSON lines in the event contract, e.g. from `sealane simulate --truth`).
@@ -257,6 +294,22 @@ enum BenchCommand {
         /// Real tracks to replay (default: the US coastal day in ../shared, else Virginia Beach).
         #[arg(long)]
         tracks: Option<PathBuf>,
+    },
+    /// Fusion: accuracy on a simulated scenario as the AIS nearest each scene is removed,
+    /// and the speed of associating 10,000 detections with a day of 400,000 vessels.
+    Fuse {
+        /// Scenario for the accuracy curve.
+        #[arg(long, default_value = "east-sea-dark-fleet")]
+        scenario: String,
+        /// Vessels of the speed run.
+        #[arg(long, default_value_t = 400_000)]
+        vessels: usize,
+        /// Detections of the speed run.
+        #[arg(long, default_value_t = 10_000)]
+        detections: usize,
+        /// Runs of the speed test (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
     /// Build a large store by replaying real tracks, then time the three operator queries.
     Store {
@@ -517,6 +570,10 @@ fn run(cli: Cli) -> Result<()> {
             };
             bench::detect_bench(&b, &mut io::stdout())
         }
+        Command::Bench { what: BenchCommand::Fuse { scenario, vessels, detections, runs } } => {
+            let b = sealane::bench_fuse::FuseBench { scenario, vessels, detections, runs };
+            sealane::bench_fuse::fuse_bench(&b, &mut io::stdout())
+        }
         Command::Bench { what: BenchCommand::Store { store, positions, tracks, reuse, samples } } => {
             let repo = std::env::current_dir()?;
             let b = bench::StoreBench {
@@ -535,6 +592,45 @@ fn run(cli: Cli) -> Result<()> {
             let s = simulate::run(scenario, &cfg, &mut err, stop_flag())?;
             if !quiet {
                 simulate::write_summary(&mut err, &s)?;
+            }
+            Ok(())
+        }
+        Command::Fuse {
+            detections,
+            ais,
+            store,
+            detections_label,
+            format,
+            window_h,
+            gate_sigmas,
+            sar_sigma_m,
+            dark_density,
+            quiet,
+        } => {
+            let cfg = sealane::fuse::FuseRun {
+                detections,
+                detections_label: Label::parse(&detections_label).map_err(anyhow::Error::msg)?,
+                ais: SourceConfig {
+                    inputs: ais,
+                    format: Format::parse(&format).map_err(anyhow::Error::msg)?,
+                    progress: !quiet,
+                    ..SourceConfig::default()
+                },
+                store,
+                config: sealane_fuse::FuseConfig {
+                    window_ms: (window_h * 3_600_000.0) as i64,
+                    gate_sigmas,
+                    sar_sigma_m,
+                    dark_density_per_km2: dark_density,
+                    ..sealane_fuse::FuseConfig::default()
+                },
+            };
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let mut err = io::stderr().lock();
+            let s = sealane::fuse::run(&cfg, &mut out, &mut err, stop_flag())?;
+            out.flush()?;
+            if !quiet {
+                sealane::fuse::write_summary(&mut err, &s)?;
             }
             Ok(())
         }

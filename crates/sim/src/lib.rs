@@ -205,7 +205,9 @@ impl Simulation {
                             offset: (off.0 as f32, off.1 as f32),
                         }
                     };
-                    vessels.push(background_vessel(class, mmsi, motion, &mut rrng));
+                    let mut v = background_vessel(class, mmsi, motion, &mut rrng);
+                    v.transmits = !rrng.chance(region.dark_share);
+                    vessels.push(v);
                 }
             }
         }

@@ -9,13 +9,14 @@ use serde::Deserialize;
 use crate::vessel::ClassName;
 
 /// The scenarios shipped with Sealane: (name, TOML).
-pub const BUILT_IN: [(&str, &str); 7] = [
+pub const BUILT_IN: [(&str, &str); 8] = [
     ("korea", include_str!("../scenarios/korea.toml")),
     ("yellow-sea-sts", include_str!("../scenarios/yellow-sea-sts.toml")),
     ("taiwan-strait", include_str!("../scenarios/taiwan-strait.toml")),
     ("malacca", include_str!("../scenarios/malacca.toml")),
     ("juan-de-fuca", include_str!("../scenarios/juan-de-fuca.toml")),
     ("arctic-nwp", include_str!("../scenarios/arctic-nwp.toml")),
+    ("east-sea-dark-fleet", include_str!("../scenarios/east-sea-dark-fleet.toml")),
     ("global", include_str!("../scenarios/global.toml")),
 ];
 
@@ -70,6 +71,9 @@ pub struct Region {
     /// Lane voyages drawn for the region (vessels share them).
     #[serde(default = "default_voyages")]
     pub voyages: usize,
+    /// Share of the region's vessels that never transmit AIS (a dark fleet: seen only by SAR).
+    #[serde(default)]
+    pub dark_share: f64,
 }
 
 fn default_voyages() -> usize {
