@@ -5,6 +5,7 @@
 //! JSON today) so they can be tested in-process; `main.rs` only parses
 //! arguments and calls in here.
 
+pub mod access;
 pub mod bench;
 pub mod bench_fuse;
 pub mod decode;

@@ -240,6 +240,16 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Users, partners and tokens (releasability).
+    Admin {
+        #[command(subcommand)]
+        what: AdminCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
     /// Score detected events against ground truth: precision, recall and timing per type.
     Eval {
         /// Ground truth (JSON lines in the event contract, e.g. from `sealane simulate --truth`).
@@ -345,6 +355,95 @@ struct QueryOpts {
     /// Output format.
     #[arg(long, value_enum, default_value = "jsonl")]
     format: OutFormat,
+    #[command(flatten)]
+    auth: AuthOpts,
+}
+
+#[derive(clap::Args)]
+struct AuthOpts {
+    /// API token (default: $SEALANE_TOKEN); needed once a store has issued tokens.
+    #[arg(long)]
+    token: Option<String>,
+    /// Releasability policy (TOML; default: the built-in bilateral policy).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token; it is printed once and stored only as a hash.
+    Create {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// User or peer name.
+        #[arg(long)]
+        id: String,
+        /// Nation (ISO 3166 alpha-3).
+        #[arg(long)]
+        nation: String,
+        /// Clearance: a level or national marking name of the policy.
+        #[arg(long)]
+        clearance: String,
+        /// Caveats held (repeatable).
+        #[arg(long)]
+        caveat: Vec<String>,
+        /// Declared purpose.
+        #[arg(long)]
+        purpose: Option<String>,
+        /// read or admin.
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 30.0)]
+        days: f64,
+        /// An admin token (not needed for a store's first token).
+        #[arg(long)]
+        token: Option<String>,
+        /// Policy to check the nation and clearance against.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
+    /// List tokens (never the tokens themselves).
+    List {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// An admin token.
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// Token id (from `list`).
+        #[arg(long)]
+        id: i64,
+        /// An admin token.
+        #[arg(long)]
+        token: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit log's hash chain; name the first altered, removed or moved entry.
+    Verify {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -376,6 +475,8 @@ enum QueryCommand {
         /// Output format.
         #[arg(long, value_enum, default_value = "jsonl")]
         format: OutFormat,
+        #[command(flatten)]
+        auth: AuthOpts,
     },
 }
 
@@ -657,28 +758,159 @@ fn run(cli: Cli) -> Result<()> {
             match what {
                 QueryCommand::Track { opts, mmsi } => {
                     let (f, t) = time_window(&opts.from, &opts.to)?;
+                    let mut access = open_access(&opts.store, &opts.auth)?;
                     let store = Store::open_read_only(&opts.store)?;
                     let rows = store.track(mmsi, f, t)?;
-                    write_rows(&mut out, rows.iter().map(Row::from), opts.format)?;
+                    let kept = readable(&mut access, &rows);
+                    access.audit(
+                        "read",
+                        &format!("query track mmsi={mmsi}"),
+                        &format!("{{\"rows\":{}}}", kept.len()),
+                    )?;
+                    write_rows(&mut out, kept.into_iter().map(Row::from), opts.format)?;
                 }
                 QueryCommand::Area { opts, bbox } => {
                     let (f, t) = time_window(&opts.from, &opts.to)?;
-                    let bbox = Bbox::parse(&bbox).map_err(anyhow::Error::msg)?;
+                    let bbox_v = Bbox::parse(&bbox).map_err(anyhow::Error::msg)?;
+                    let mut access = open_access(&opts.store, &opts.auth)?;
                     let store = Store::open_read_only(&opts.store)?;
-                    let rows = store.area(bbox, f, t)?;
-                    write_rows(&mut out, rows.iter().map(Row::from), opts.format)?;
+                    let rows = store.area(bbox_v, f, t)?;
+                    let kept = readable(&mut access, &rows);
+                    access.audit("read", &format!("query area {bbox}"), &format!("{{\"rows\":{}}}", kept.len()))?;
+                    write_rows(&mut out, kept.into_iter().map(Row::from), opts.format)?;
                 }
-                QueryCommand::Latest { store, bbox, format } => {
-                    let bbox = bbox.as_deref().map(Bbox::parse).transpose().map_err(anyhow::Error::msg)?;
-                    let store = Store::open_read_only(&store)?;
-                    let rows = store.latest(bbox)?;
-                    write_rows(&mut out, rows.iter().map(Row::from), format)?;
+                QueryCommand::Latest { store, bbox, format, auth } => {
+                    let bbox_v = bbox.as_deref().map(Bbox::parse).transpose().map_err(anyhow::Error::msg)?;
+                    let mut access = open_access(&store, &auth)?;
+                    let st = Store::open_read_only(&store)?;
+                    let rows: Vec<Row> = if access.reads_everything() {
+                        st.latest(bbox_v)?.iter().map(Row::from).collect()
+                    } else {
+                        // Filter first, then derive: the latest position the reader may see.
+                        let mut latest: std::collections::BTreeMap<u32, sealane_store::StoredPosition> =
+                            Default::default();
+                        st.scan_time_ordered(i64::MIN / 2, i64::MAX / 2, |p| {
+                            let inside = bbox_v.is_none_or(|b| b.contains(p.lat(), p.lon()));
+                            if inside && may_read(&mut access, &p) {
+                                latest.insert(p.mmsi, p);
+                            }
+                            Ok(())
+                        })?;
+                        latest.values().map(Row::from).collect()
+                    };
+                    access.audit(
+                        "read",
+                        &format!("query latest {}", bbox.as_deref().unwrap_or("world")),
+                        &format!("{{\"rows\":{}}}", rows.len()),
+                    )?;
+                    write_rows(&mut out, rows, format)?;
                 }
             }
             out.flush()?;
             Ok(())
         }
+        Command::Admin { what: AdminCommand::Token { what } } => {
+            let mut out = io::stdout().lock();
+            match what {
+                TokenCommand::Create { store, id, nation, clearance, caveat, purpose, scope, days, token, policy } => {
+                    let policy = sealane::access::load_policy(policy.as_deref())?;
+                    if !policy.nations.contains(&nation) {
+                        bail!("--nation {nation:?} is not a nation of the policy");
+                    }
+                    if policy.rank(&clearance).is_none() {
+                        bail!("--clearance {clearance:?} is not a level or marking of the policy");
+                    }
+                    let scope = sealane_share::auth::Scope::parse(&scope).map_err(anyhow::Error::msg)?;
+                    let (mut conn, actor) =
+                        sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
+                    let subject =
+                        sealane_share::Subject { id: id.clone(), nation, clearance, caveats: caveat, purpose };
+                    let now = sealane::access::now_ms();
+                    let (t, tid) =
+                        sealane_share::auth::create(&conn, &subject, scope, now, now + (days * 86_400_000.0) as i64)
+                            .map_err(anyhow::Error::msg)?;
+                    sealane_share::audit::append(
+                        &mut conn,
+                        now,
+                        &actor,
+                        "token.create",
+                        &format!("token {tid}"),
+                        &serde_json::json!({"subject": subject, "scope": scope.name(), "days": days}).to_string(),
+                    )?;
+                    writeln!(out, "{t}")?;
+                    eprintln!("sealane admin: token {tid} for {id} ({}); shown once, stored as a hash", scope.name());
+                }
+                TokenCommand::List { store, token } => {
+                    let (mut conn, actor) =
+                        sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
+                    for (t, revoked) in sealane_share::auth::list(&conn)? {
+                        let v = serde_json::json!({
+                            "id": t.id, "subject": t.subject, "scope": t.scope.name(),
+                            "created": sealane_core::time::format_rfc3339_ms(t.created_ms),
+                            "expires": sealane_core::time::format_rfc3339_ms(t.expires_ms), "revoked": revoked,
+                        });
+                        writeln!(out, "{v}")?;
+                    }
+                    sealane_share::audit::append(
+                        &mut conn,
+                        sealane::access::now_ms(),
+                        &actor,
+                        "token.list",
+                        "tokens",
+                        "{}",
+                    )?;
+                }
+                TokenCommand::Revoke { store, id, token } => {
+                    let (mut conn, actor) =
+                        sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
+                    if !sealane_share::auth::revoke(&conn, id)? {
+                        bail!("no token {id}");
+                    }
+                    sealane_share::audit::append(
+                        &mut conn,
+                        sealane::access::now_ms(),
+                        &actor,
+                        "token.revoke",
+                        &format!("token {id}"),
+                        "{}",
+                    )?;
+                    eprintln!("sealane admin: token {id} revoked");
+                }
+            }
+            Ok(())
+        }
+        Command::Audit { what: AuditCommand::Verify { store } } => {
+            if !store.exists() {
+                bail!("no store at {}", store.display());
+            }
+            let conn = sealane_share::open(&store)?;
+            match sealane_share::audit::verify(&conn)? {
+                Ok(n) => {
+                    println!("audit log of {}: {n} entries, chain intact", store.display());
+                    Ok(())
+                }
+                Err(b) => bail!("audit log of {}: {b}", store.display()),
+            }
+        }
     }
+}
+
+fn open_access(store: &Path, auth: &AuthOpts) -> Result<sealane::access::Access> {
+    let policy = sealane::access::load_policy(auth.policy.as_deref())?;
+    let token = sealane::access::token_arg(auth.token.clone());
+    sealane::access::Access::open(store, token.as_deref(), sealane_share::auth::Scope::Read, policy)
+}
+
+/// A stored position is readable if any report of it (first or duplicate) is.
+fn may_read(access: &mut sealane::access::Access, p: &sealane_store::StoredPosition) -> bool {
+    access.may_read_source(p.provenance.source) || p.also.iter().any(|a| access.may_read_source(a.source))
+}
+
+fn readable<'a>(
+    access: &mut sealane::access::Access,
+    rows: &'a [sealane_store::StoredPosition],
+) -> Vec<&'a sealane_store::StoredPosition> {
+    rows.iter().filter(|p| may_read(access, p)).collect()
 }
 
 fn main() -> ExitCode {

@@ -1,0 +1,33 @@
+//! Sealane's releasability: each nation's data reaches exactly those it is
+//! releasable to.
+//!
+//! - [`policy`]: levels (with national marking names), nations, groups,
+//!   caveats, purposes; anything unknown is denied.
+//! - [`pdp`]: the one policy decision point every read path calls.
+//! - [`auth`]: API tokens (random, stored hashed, scoped, expiring) giving the
+//!   [`pdp::Subject`] of a caller.
+//! - [`audit`]: the hash-chained audit log and its verification.
+//!
+//! Label combination itself is `sealane_core::LabelRules::combine`;
+//! [`Policy::rules`] supplies its levels and groups.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod audit;
+pub mod auth;
+pub mod pdp;
+pub mod policy;
+
+pub use pdp::{Decision, Deny, Subject, decide};
+pub use policy::Policy;
+
+/// Opens the share tables in a store file (creating them if missing).
+pub fn open(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    auth::init(&conn)?;
+    audit::init(&conn)?;
+    Ok(conn)
+}

@@ -1,0 +1,120 @@
+//! Who is reading a store, and what they may see: every CLI read of a store
+//! goes through here, to the one policy decision point (`sealane_share::decide`),
+//! and is written to the audit log.
+//!
+//! A store with no tokens issued is a personal store: its reader is the local
+//! owner (audited as `local`). Once `sealane admin token create` has issued a
+//! token, every read needs one (`--token` or `SEALANE_TOKEN`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use sealane_core::Label;
+use sealane_share::auth::{self, Scope};
+use sealane_share::{Policy, Subject, audit, decide};
+use sealane_store::Store;
+
+/// The environment variable a token may come from.
+pub const TOKEN_ENV: &str = "SEALANE_TOKEN";
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// An authenticated reader of one store.
+pub struct Access {
+    conn: rusqlite::Connection,
+    policy: Policy,
+    /// `None`: the local owner of a store without tokens (reads everything).
+    subject: Option<Subject>,
+    labels: HashMap<u32, Label>,
+    decided: HashMap<u32, bool>,
+}
+
+/// The token given on the command line, else in the environment.
+pub fn token_arg(token: Option<String>) -> Option<String> {
+    token.or_else(|| std::env::var(TOKEN_ENV).ok()).filter(|t| !t.is_empty())
+}
+
+/// Reads a policy file, or the built-in policy.
+pub fn load_policy(path: Option<&Path>) -> Result<Policy> {
+    match path {
+        None => Ok(Policy::bilateral()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading policy {}", p.display()))?;
+            Policy::from_toml(&text, &p.display().to_string()).map_err(anyhow::Error::msg)
+        }
+    }
+}
+
+fn has_tokens(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM share_tokens WHERE revoked = 0)", [], |r| r.get(0))?)
+}
+
+impl Access {
+    /// Authenticates `token` against the store at `path` for `need`.
+    pub fn open(path: &Path, token: Option<&str>, need: Scope, policy: Policy) -> Result<Access> {
+        if !path.exists() {
+            bail!("no store at {}", path.display());
+        }
+        let conn = sealane_share::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let subject = if !has_tokens(&conn)? && token.is_none() {
+            None
+        } else {
+            let info = auth::authenticate(&conn, token, need, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Some(info.subject)
+        };
+        let store = Store::open_read_only(path)?;
+        let labels = store.sources()?.into_iter().map(|(id, _, _, label)| (id, label)).collect();
+        Ok(Access { conn, policy, subject, labels, decided: HashMap::new() })
+    }
+
+    /// Who is reading (for messages and the audit log).
+    pub fn actor(&self) -> String {
+        self.subject.as_ref().map_or("local".to_string(), |s| s.id.clone())
+    }
+
+    /// The subject, when authenticated.
+    pub fn subject(&self) -> Option<&Subject> {
+        self.subject.as_ref()
+    }
+
+    /// May the reader see records of `source` (through the policy decision point)?
+    pub fn may_read_source(&mut self, source: u32) -> bool {
+        let Some(subject) = &self.subject else { return true };
+        if let Some(&d) = self.decided.get(&source) {
+            return d;
+        }
+        // A source the store does not describe has no known label: denied.
+        let d = self.labels.get(&source).is_some_and(|l| decide(&self.policy, subject, l, now_ms(), false).is_ok());
+        self.decided.insert(source, d);
+        d
+    }
+
+    /// May the reader see every source of the store?
+    pub fn reads_everything(&mut self) -> bool {
+        let ids: Vec<u32> = self.labels.keys().copied().collect();
+        ids.into_iter().all(|s| self.may_read_source(s))
+    }
+
+    /// Appends to the audit log.
+    pub fn audit(&mut self, action: &str, object: &str, detail: &str) -> Result<()> {
+        let actor = self.actor();
+        audit::append(&mut self.conn, now_ms(), &actor, action, object, detail)?;
+        Ok(())
+    }
+}
+
+/// Bootstrap or admin check for `sealane admin`: the first token of a store may
+/// be created by its local owner; after that an admin token is needed.
+pub fn admin(path: &Path, token: Option<&str>) -> Result<(rusqlite::Connection, String)> {
+    let conn = sealane_share::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let actor = if !has_tokens(&conn)? {
+        "local-bootstrap".to_string()
+    } else {
+        auth::authenticate(&conn, token, Scope::Admin, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?.subject.id
+    };
+    Ok((conn, actor))
+}

@@ -1,0 +1,210 @@
+//! Releasability through the CLI: tokens, the policy decision point on every
+//! store query, "filter first, then derive", and the audit chain.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sealane_ais::message::PositionReport;
+use sealane_ais::{Framing, Message, encode_sentences};
+use serde_json::Value;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_sealane")
+}
+
+fn run(args: &[&str], token: Option<&str>) -> Output {
+    let mut c = Command::new(bin());
+    c.args(args).env_remove("SEALANE_TOKEN");
+    if let Some(t) = token {
+        c.env("SEALANE_TOKEN", t);
+    }
+    c.output().unwrap()
+}
+
+fn ok(args: &[&str], token: Option<&str>) -> String {
+    let o = run(args, token);
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// NMEA position reports for `mmsis`, one a minute for `n` minutes from `t0`.
+fn nmea(path: &Path, mmsis: &[u32], t0: i64, n: i64, lat: f64) {
+    let mut out = Vec::new();
+    for k in 0..n {
+        for (i, &mmsi) in mmsis.iter().enumerate() {
+            let m = Message::Position(PositionReport {
+                msg_type: 1,
+                mmsi,
+                speed: 100,
+                lat: ((lat + i as f64 * 0.1) * 600_000.0) as i32,
+                lon: ((126.0 + k as f64 * 0.003) * 600_000.0) as i32,
+                course: 900,
+                heading: 90,
+                second: 0,
+                ..PositionReport::default()
+            });
+            let f = Framing { tag_time_ms: Some(t0 + k * 60_000), tag_source: Some("rx"), ..Framing::default() };
+            encode_sentences(&m, &f, &mut out);
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+const PUBLIC: [u32; 2] = [366000001, 366000002];
+const KOREAN: [u32; 2] = [440000001, 440000002];
+const CANADIAN: [u32; 1] = [316000001];
+
+fn korean_label() -> String {
+    r#"{"originator":{"nation":"KOR","agency":"ROKN"},"classification":"RESTRICTED","rel_to":["KOR"],"tlp":"AMBER"}"#
+        .into()
+}
+fn canadian_orcon() -> String {
+    r#"{"originator":{"nation":"CAN","agency":"RCN"},"classification":"CONFIDENTIAL","rel_to":["CAN-KOR"],"caveats":["ORCON"],"tlp":"AMBER"}"#.into()
+}
+
+fn mmsis_in(jsonl: &str) -> Vec<u64> {
+    let mut v: Vec<u64> =
+        jsonl.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["mmsi"].as_u64().unwrap()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+struct Views {
+    area: String,
+    latest: String,
+    tracks: Vec<String>,
+}
+
+fn views(store: &str, token: &str) -> Views {
+    let area = ok(&["query", "area", "--store", store, "--bbox", "120,30,135,45"], Some(token));
+    let latest = ok(&["query", "latest", "--store", store], Some(token));
+    let tracks = PUBLIC
+        .iter()
+        .chain(&KOREAN)
+        .chain(&CANADIAN)
+        .chain(&[999999999])
+        .map(|m| ok(&["query", "track", "--store", store, "--mmsi", &m.to_string()], Some(token)))
+        .collect();
+    Views { area, latest, tracks }
+}
+
+#[test]
+fn partners_see_exactly_what_is_released_to_them() {
+    let dir = std::env::temp_dir().join(format!("sealane-rel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store_path: PathBuf = dir.join("s.sqlite");
+    let store = store_path.to_str().unwrap();
+    let t0 = 1_772_323_200_000;
+    nmea(&dir.join("public.nmea"), &PUBLIC, t0, 30, 34.0);
+    nmea(&dir.join("kor.nmea"), &KOREAN, t0, 30, 35.0);
+    nmea(&dir.join("can.nmea"), &CANADIAN, t0, 30, 36.0);
+    let p = |f: &str| dir.join(f).display().to_string();
+    ok(&["ingest", "-q", "--store", store, &p("public.nmea")], None);
+    ok(&["ingest", "-q", "--store", store, "--label", &korean_label(), &p("kor.nmea")], None);
+    ok(&["ingest", "-q", "--store", store, "--label", &canadian_orcon(), &p("can.nmea")], None);
+
+    // A store without tokens is its owner's: everything, audited as local.
+    let all = ok(&["query", "area", "--store", store, "--bbox", "120,30,135,45"], None);
+    assert_eq!(mmsis_in(&all).len(), 5);
+
+    // The first token needs no token; later ones need an admin token.
+    let token = |args: &[&str], with: Option<&str>| -> String {
+        let mut a = vec!["admin", "token", "create", "--store", store];
+        a.extend_from_slice(args);
+        ok(&a, with).trim().to_string()
+    };
+    let admin = token(&["--id", "kor-admin", "--nation", "KOR", "--clearance", "SECRET", "--scope", "admin"], None);
+    let o = run(
+        &["admin", "token", "create", "--store", store, "--id", "x", "--nation", "KOR", "--clearance", "SECRET"],
+        None,
+    );
+    assert!(!o.status.success(), "a second token without an admin token");
+    let kor = token(&["--id", "kor-analyst", "--nation", "KOR", "--clearance", "SECRET"], Some(&admin));
+    let can =
+        token(&["--id", "can-analyst", "--nation", "CAN", "--clearance", "SECRET", "--caveat", "ORCON"], Some(&admin));
+    let phl = token(&["--id", "phl-liaison", "--nation", "PHL", "--clearance", "SECRET"], Some(&admin));
+    let uncleared = token(&["--id", "kor-clerk", "--nation", "KOR", "--clearance", "UNCLASSIFIED"], Some(&admin));
+    let expired = token(&["--id", "old", "--nation", "KOR", "--clearance", "SECRET", "--days", "0"], Some(&admin));
+
+    // Authentication: missing, expired, tampered and wrong-scope tokens are refused, alike.
+    let mut tampered = kor.clone();
+    tampered.pop();
+    tampered.push(if kor.ends_with('0') { '1' } else { '0' });
+    for (t, what) in [(None, "missing"), (Some(expired.as_str()), "expired"), (Some(tampered.as_str()), "tampered")] {
+        for args in [
+            vec!["query", "area", "--store", store, "--bbox", "120,30,135,45"],
+            vec!["query", "latest", "--store", store],
+            vec!["query", "track", "--store", store, "--mmsi", "440000001"],
+            vec!["admin", "token", "list", "--store", store],
+        ] {
+            let o = run(&args, t);
+            assert!(!o.status.success(), "{what} token accepted by {args:?}");
+            assert!(String::from_utf8_lossy(&o.stderr).contains("not authenticated"), "{what}: {args:?}");
+            assert!(o.stdout.is_empty());
+        }
+    }
+    assert!(
+        !run(&["admin", "token", "list", "--store", store], Some(&kor)).status.success(),
+        "read scope used as admin"
+    );
+
+    // Each subject sees exactly its releasable sources.
+    let expect: [(&str, &str, Vec<u32>); 4] = [
+        ("KOR", kor.as_str(), [&PUBLIC[..], &KOREAN[..], &CANADIAN[..]].concat()), // CAN-KOR releasable, but ORCON: not held
+        ("CAN", can.as_str(), [&PUBLIC[..], &CANADIAN[..]].concat()),
+        ("PHL", phl.as_str(), PUBLIC.to_vec()),
+        ("uncleared KOR", uncleared.as_str(), PUBLIC.to_vec()),
+    ];
+    let mut before = Vec::new();
+    for (who, t, want) in &expect {
+        let v = views(store, t);
+        let mut want: Vec<u64> = want.iter().map(|&m| m as u64).collect();
+        if *who == "KOR" {
+            // KOR holds no ORCON caveat: the Canadian ORCON source stays hidden.
+            want.retain(|m| *m != CANADIAN[0] as u64);
+        }
+        want.sort_unstable();
+        assert_eq!(mmsis_in(&v.area), want, "{who} area");
+        assert_eq!(mmsis_in(&v.latest), want, "{who} latest");
+        for (m, track) in PUBLIC.iter().chain(&KOREAN).chain(&CANADIAN).chain(&[999999999]).zip(&v.tracks) {
+            let visible = want.contains(&(*m as u64));
+            assert_eq!(!track.is_empty(), visible, "{who} track {m}");
+        }
+        // A forbidden vessel and a vessel that does not exist look the same.
+        if !want.contains(&(KOREAN[0] as u64)) {
+            assert_eq!(v.tracks[2], v.tracks[5], "{who}");
+        }
+        before.push(v);
+    }
+
+    // Adding records a subject cannot read changes nothing in that subject's view.
+    nmea(&dir.join("kor2.nmea"), &[440000003], t0 + 600_000, 30, 34.05);
+    ok(&["ingest", "-q", "--store", store, "--label", &korean_label(), &p("kor2.nmea")], None);
+    for ((who, t, _), b) in expect.iter().zip(&before) {
+        let a = views(store, t);
+        if *who == "KOR" {
+            assert!(mmsis_in(&a.area).contains(&440000003));
+            continue;
+        }
+        assert_eq!(a.area, b.area, "{who}");
+        assert_eq!(a.latest, b.latest, "{who}");
+        assert_eq!(a.tracks, b.tracks, "{who}");
+    }
+
+    // Every read and administrative action is in the audit log, and the chain holds ...
+    let v = ok(&["audit", "verify", "--store", store], None);
+    assert!(v.contains("chain intact"), "{v}");
+    let conn = rusqlite::Connection::open(&store_path).unwrap();
+    let actions: i64 = conn
+        .query_row("SELECT count(*) FROM share_audit WHERE actor = 'phl-liaison' AND action = 'read'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(actions, 2 * 8, "two rounds of eight queries");
+    // ... until someone edits it.
+    conn.execute("UPDATE share_audit SET detail = '{\"rows\":0}' WHERE seq = 9", []).unwrap();
+    let o = run(&["audit", "verify", "--store", store], None);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("audit entry 9"), "{}", String::from_utf8_lossy(&o.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
