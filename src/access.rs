@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use sealane_core::Label;
 use sealane_share::auth::{self, Scope};
-use sealane_share::{Policy, Subject, audit, decide};
+use sealane_share::{Policy, RecordState, Subject, audit, decide, release};
 use sealane_store::Store;
 
 /// The environment variable a token may come from.
@@ -82,15 +82,37 @@ impl Access {
     }
 
     /// May the reader see records of `source` (through the policy decision point)?
+    /// Retracted sources are hidden from everyone, the local owner included.
     pub fn may_read_source(&mut self, source: u32) -> bool {
-        let Some(subject) = &self.subject else { return true };
         if let Some(&d) = self.decided.get(&source) {
             return d;
         }
-        // A source the store does not describe has no known label: denied.
-        let d = self.labels.get(&source).is_some_and(|l| decide(&self.policy, subject, l, now_ms(), false).is_ok());
+        let retracted = release::is_retracted(&self.conn, source).unwrap_or(true);
+        let released = release::released_to(&self.conn, source).unwrap_or_default();
+        let state = RecordState { retracted, released_to: &released };
+        let d = match &self.subject {
+            None => !retracted,
+            // A source the store does not describe has no known label: denied.
+            Some(subject) => {
+                self.labels.get(&source).is_some_and(|l| decide(&self.policy, subject, l, now_ms(), state).is_ok())
+            }
+        };
         self.decided.insert(source, d);
         d
+    }
+
+    /// The sources the reader may see, or None when it may see them all.
+    pub fn readable_sources(&mut self) -> Option<std::collections::BTreeSet<u32>> {
+        if self.reads_everything() {
+            return None;
+        }
+        let ids: Vec<u32> = self.labels.keys().copied().collect();
+        Some(ids.into_iter().filter(|&s| self.may_read_source(s)).collect())
+    }
+
+    /// The label of a source, if the store describes it.
+    pub fn label(&self, source: u32) -> Option<&Label> {
+        self.labels.get(&source)
     }
 
     /// May the reader see every source of the store?
@@ -108,13 +130,33 @@ impl Access {
 }
 
 /// Bootstrap or admin check for `sealane admin`: the first token of a store may
-/// be created by its local owner; after that an admin token is needed.
-pub fn admin(path: &Path, token: Option<&str>) -> Result<(rusqlite::Connection, String)> {
+/// be created by its local owner; after that an admin token is needed. Returns
+/// the connection, the actor's name and, when authenticated, its subject.
+pub fn admin(path: &Path, token: Option<&str>) -> Result<(rusqlite::Connection, String, Option<Subject>)> {
+    if !path.exists() {
+        bail!("no store at {}", path.display());
+    }
     let conn = sealane_share::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let actor = if !has_tokens(&conn)? {
-        "local-bootstrap".to_string()
-    } else {
-        auth::authenticate(&conn, token, Scope::Admin, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?.subject.id
-    };
-    Ok((conn, actor))
+    if !has_tokens(&conn)? {
+        return Ok((conn, "local-bootstrap".to_string(), None));
+    }
+    let s = auth::authenticate(&conn, token, Scope::Admin, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?.subject;
+    Ok((conn, s.id.clone(), Some(s)))
+}
+
+/// Only the originator's nation may release or retract a source's records.
+pub fn originator_check(path: &Path, source: u32, subject: Option<&Subject>) -> Result<Label> {
+    let store = Store::open_read_only(path)?;
+    let label = store
+        .sources()?
+        .into_iter()
+        .find(|(id, _, _, _)| *id == source)
+        .map(|(_, _, _, l)| l)
+        .with_context(|| format!("no source {source} in {}", path.display()))?;
+    if let Some(s) = subject {
+        if s.nation != label.originator.nation {
+            bail!("only the originator ({}) may release or retract source {source}", label.originator.nation);
+        }
+    }
+    Ok(label)
 }

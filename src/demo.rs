@@ -185,6 +185,7 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         zones: Zones::defaults(),
         watchlist: Watchlist::default_list(),
         store_positions: true,
+        allowed_sources: None,
     };
     let mut quiet_err = Vec::new();
     let summary = detect::run(detect_cfg, &mut printer, &mut quiet_err, pipeline_stop)?;

@@ -40,6 +40,9 @@ pub struct DetectConfig {
     /// With inputs and a store: store the positions, identities and raw lines
     /// too (as `ingest` does), not only the events.
     pub store_positions: bool,
+    /// Replaying a store: only records of these sources (the reader's readable
+    /// sources: derived events are computed from what the audience may read).
+    pub allowed_sources: Option<std::collections::BTreeSet<u32>>,
 }
 
 /// What a run did.
@@ -241,8 +244,9 @@ pub fn run(
         let Some(store) = store else {
             anyhow::bail!("no input: give files (or `-` for standard input), or --store to replay a store");
         };
-        // Reading a replayed store needs write access only to store the events.
-        let mut writable = Store::open(store.path()).ok();
+        // Reading a replayed store needs write access only to store the events; a reader
+        // who sees only part of the store keeps its derived events to itself.
+        let mut writable = if cfg.allowed_sources.is_none() { Store::open(store.path()).ok() } else { None };
         let sources = store.sources()?;
         let mut label_of = BTreeMap::new();
         for (id, _, _, label) in &sources {
@@ -254,9 +258,15 @@ pub fn run(
         let mut events = Vec::new();
         let mut run =
             Run { detectors, events: Vec::new(), to_store: Vec::new(), store: writable.take(), out, names, stored: 0 };
+        let allowed = cfg.allowed_sources.clone();
+        let allowed_id = move |s: u32| allowed.as_ref().is_none_or(|a| a.contains(&s));
         let feed_identities = |run: &mut Run<'_>, until: i64, next: &mut usize| {
             while *next < identities.len() && identities[*next].t_from <= until {
                 let row = &identities[*next];
+                if !allowed_id(row.source) {
+                    *next += 1;
+                    continue;
+                }
                 let obs = Identity { time_ms: row.t_from, ..row.fields.clone() };
                 let label = label_of.get(&row.source).copied().unwrap_or(0);
                 let origin = Origin { source: row.source, chunk: -1, index: 0, line: 0 };
@@ -266,9 +276,12 @@ pub fn run(
         };
         store.scan_time_ordered(i64::MIN / 2, i64::MAX / 2, |p| {
             feed_identities(&mut run, p.time_ms, &mut next_identity);
-            let label = label_of.get(&p.provenance.source).copied().unwrap_or(0);
-            let origin =
-                Origin { source: p.provenance.source, chunk: p.provenance.chunk, index: p.provenance.line, line: 0 };
+            // The report the reader may see: the first, else a duplicate from a readable source.
+            let Some(seen) = std::iter::once(&p.provenance).chain(&p.also).find(|a| allowed_id(a.source)) else {
+                return Ok(());
+            };
+            let label = label_of.get(&seen.source).copied().unwrap_or(0);
+            let origin = Origin { source: seen.source, chunk: seen.chunk, index: seen.line, line: 0 };
             run.detectors.get().position(&p.to_position(), label, origin, &mut events);
             run.events.append(&mut events);
             if run.events.len() >= 1024 {

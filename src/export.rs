@@ -50,6 +50,9 @@ pub struct ExportConfig {
     pub bbox: Option<Bbox>,
     /// Rows per part file before a day's partition gets another part.
     pub part_rows: usize,
+    /// Only positions reported by one of these sources (the reader's readable
+    /// sources, from the policy decision point); None: all.
+    pub allowed_sources: Option<std::collections::BTreeSet<u32>>,
 }
 
 /// What an export wrote.
@@ -77,6 +80,11 @@ pub fn export(store: &Store, cfg: &ExportConfig) -> Result<ExportSummary> {
     let mut failure = None;
     store.scan(cfg.from_ms, cfg.to_ms, cfg.bbox, |block| {
         for p in block {
+            if let Some(allowed) = &cfg.allowed_sources {
+                if !allowed.contains(&p.provenance.source) && !p.also.iter().any(|a| allowed.contains(&a.source)) {
+                    continue;
+                }
+            }
             let day = day_start(p.time_ms);
             let v = w.days.entry(day).or_default();
             v.push(p.clone());

@@ -140,6 +140,8 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long, short = 'q')]
         quiet: bool,
+        #[command(flatten)]
+        auth: AuthOpts,
     },
     /// Export positions as GeoParquet 1.1 or GeoJSON, partitioned by day (DIR/date=YYYY-MM-DD/).
     Export {
@@ -161,6 +163,8 @@ enum Command {
         /// West,south,east,north in degrees.
         #[arg(long)]
         bbox: Option<String>,
+        #[command(flatten)]
+        auth: AuthOpts,
     },
     /// Query a store: a vessel's track, an area, or the latest positions.
     Query {
@@ -376,6 +380,51 @@ enum AdminCommand {
         #[command(subcommand)]
         what: TokenCommand,
     },
+    /// Sources: ORCON releases and retractions.
+    Source {
+        #[command(subcommand)]
+        what: SourceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SourceCommand {
+    /// Approve the release of an ORCON source's records to a nation (originator only).
+    Release {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// Source id (see `sealane admin source list`).
+        #[arg(long)]
+        source: u32,
+        /// Nation released to.
+        #[arg(long)]
+        to: String,
+        /// An admin token of the originator's nation.
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// Retract every record of a source: gone from every view, export and product (originator only).
+    Retract {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// Source id.
+        #[arg(long)]
+        source: u32,
+        /// An admin token of the originator's nation.
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// List sources with their labels, releases and retraction.
+    List {
+        /// The store.
+        #[arg(long)]
+        store: PathBuf,
+        /// An admin token.
+        #[arg(long)]
+        token: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -580,7 +629,20 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Detect { inputs, store, config, zones, watchlist, format, label, tz, window, print_config, quiet } => {
+        Command::Detect {
+            inputs,
+            store,
+            config,
+            zones,
+            watchlist,
+            format,
+            label,
+            tz,
+            window,
+            print_config,
+            quiet,
+            auth,
+        } => {
             let config = match &config {
                 Some(p) => {
                     let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
@@ -619,6 +681,15 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 w
             };
+            // Replaying a store reads it: through the policy decision point, audited.
+            let allowed_sources = match (&store, inputs.is_empty()) {
+                (Some(path), true) => {
+                    let mut access = open_access(path, &auth)?;
+                    access.audit("derive", "detect --store", "{}")?;
+                    access.readable_sources()
+                }
+                _ => None,
+            };
             let inputs = if inputs.is_empty() && store.is_none() { vec!["-".to_string()] } else { inputs };
             let cfg = DetectConfig {
                 source: SourceConfig {
@@ -635,6 +706,7 @@ fn run(cli: Cli) -> Result<()> {
                 zones,
                 watchlist,
                 store_positions: false,
+                allowed_sources,
             };
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -645,11 +717,14 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Export { store, format, out, from, to, bbox } => {
+        Command::Export { store, format, out, from, to, bbox, auth } => {
             let (from_ms, to_ms) = time_window(&from, &to)?;
             let bbox = bbox.as_deref().map(Bbox::parse).transpose().map_err(anyhow::Error::msg)?;
+            let mut access = open_access(&store, &auth)?;
+            let allowed_sources = access.readable_sources();
+            access.audit("export", &out.display().to_string(), &format!("{{\"format\":\"{format:?}\"}}"))?;
             let store = Store::open_read_only(&store)?;
-            let cfg = ExportConfig { format, out, from_ms, to_ms, bbox, part_rows: 1 << 20 };
+            let cfg = ExportConfig { format, out, from_ms, to_ms, bbox, part_rows: 1 << 20, allowed_sources };
             let started = Instant::now();
             let s = export::export(&store, &cfg)?;
             eprintln!(
@@ -821,7 +896,7 @@ fn run(cli: Cli) -> Result<()> {
                         bail!("--clearance {clearance:?} is not a level or marking of the policy");
                     }
                     let scope = sealane_share::auth::Scope::parse(&scope).map_err(anyhow::Error::msg)?;
-                    let (mut conn, actor) =
+                    let (mut conn, actor, _) =
                         sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
                     let subject =
                         sealane_share::Subject { id: id.clone(), nation, clearance, caveats: caveat, purpose };
@@ -841,7 +916,7 @@ fn run(cli: Cli) -> Result<()> {
                     eprintln!("sealane admin: token {tid} for {id} ({}); shown once, stored as a hash", scope.name());
                 }
                 TokenCommand::List { store, token } => {
-                    let (mut conn, actor) =
+                    let (mut conn, actor, _) =
                         sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
                     for (t, revoked) in sealane_share::auth::list(&conn)? {
                         let v = serde_json::json!({
@@ -861,7 +936,7 @@ fn run(cli: Cli) -> Result<()> {
                     )?;
                 }
                 TokenCommand::Revoke { store, id, token } => {
-                    let (mut conn, actor) =
+                    let (mut conn, actor, _) =
                         sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
                     if !sealane_share::auth::revoke(&conn, id)? {
                         bail!("no token {id}");
@@ -875,6 +950,50 @@ fn run(cli: Cli) -> Result<()> {
                         "{}",
                     )?;
                     eprintln!("sealane admin: token {id} revoked");
+                }
+            }
+            Ok(())
+        }
+        Command::Admin { what: AdminCommand::Source { what } } => {
+            let now = sealane::access::now_ms();
+            match what {
+                SourceCommand::Release { store, source, to, token } => {
+                    let (mut conn, actor, subject) =
+                        sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
+                    sealane::access::originator_check(&store, source, subject.as_ref())?;
+                    sealane_share::release::approve(&conn, source, &to, &actor, now)?;
+                    sealane_share::audit::append(
+                        &mut conn,
+                        now,
+                        &actor,
+                        "release",
+                        &format!("source {source}"),
+                        &serde_json::json!({"to": to}).to_string(),
+                    )?;
+                    eprintln!("sealane admin: source {source} released to {to}");
+                }
+                SourceCommand::Retract { store, source, token } => {
+                    let (mut conn, actor, subject) =
+                        sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
+                    sealane::access::originator_check(&store, source, subject.as_ref())?;
+                    sealane_share::release::retract(&conn, source, &actor, now)?;
+                    sealane_share::audit::append(&mut conn, now, &actor, "retract", &format!("source {source}"), "{}")?;
+                    eprintln!("sealane admin: source {source} retracted");
+                }
+                SourceCommand::List { store, token } => {
+                    let (mut conn, actor, _) =
+                        sealane::access::admin(&store, sealane::access::token_arg(token).as_deref())?;
+                    let st = Store::open_read_only(&store)?;
+                    let mut out = io::stdout().lock();
+                    for (id, name, kind, label) in st.sources()? {
+                        let v = serde_json::json!({
+                            "id": id, "name": name, "kind": kind, "marking": label.marking(), "label": label,
+                            "released_to": sealane_share::release::released_to(&conn, id)?,
+                            "retracted": sealane_share::release::is_retracted(&conn, id)?,
+                        });
+                        writeln!(out, "{v}")?;
+                    }
+                    sealane_share::audit::append(&mut conn, now, &actor, "source.list", "sources", "{}")?;
                 }
             }
             Ok(())

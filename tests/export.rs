@@ -64,6 +64,7 @@ fn exports_read_back_with_pyarrow_geopandas_and_duckdb() {
             to_ms: i64::MAX / 2,
             bbox: None,
             part_rows: 10_000,
+            allowed_sources: None,
         };
         let s = export(&store, &cfg).unwrap();
         assert_eq!(s.rows, 39_822 + 8_689);

@@ -193,6 +193,61 @@ fn partners_see_exactly_what_is_released_to_them() {
         assert_eq!(a.tracks, b.tracks, "{who}");
     }
 
+    // Exports and derived products (detect over the store) come from the readable part only,
+    // and adding unreadable records changes nothing in them.
+    let export_mmsis = |t: &str, name: &str| -> Vec<u64> {
+        let out = dir.join(name);
+        ok(&["export", "--store", store, "--format", "geojson", "--out", out.to_str().unwrap()], Some(t));
+        let mut m = Vec::new();
+        for day in std::fs::read_dir(&out).unwrap() {
+            for f in std::fs::read_dir(day.unwrap().path()).unwrap() {
+                let v: Value = serde_json::from_str(&std::fs::read_to_string(f.unwrap().path()).unwrap()).unwrap();
+                for feat in v["features"].as_array().unwrap() {
+                    m.push(feat["properties"]["mmsi"].as_u64().unwrap());
+                }
+            }
+        }
+        m.sort_unstable();
+        m.dedup();
+        m
+    };
+    assert_eq!(export_mmsis(&phl, "phl-export"), PUBLIC.iter().map(|&m| m as u64).collect::<Vec<_>>());
+    assert!(export_mmsis(&kor, "kor-export").contains(&440000003));
+    let phl_events = ok(&["detect", "-q", "--store", store], Some(&phl));
+    for l in phl_events.lines() {
+        let e: Value = serde_json::from_str(l).unwrap();
+        for m in e["mmsi"].as_array().unwrap() {
+            assert!(PUBLIC.contains(&(m.as_u64().unwrap() as u32)), "PHL got an event on {m}: {l}");
+        }
+    }
+    nmea(&dir.join("kor3.nmea"), &[440000004], t0, 30, 34.0001);
+    ok(&["ingest", "-q", "--store", store, "--label", &korean_label(), &p("kor3.nmea")], None);
+    assert_eq!(ok(&["detect", "-q", "--store", store], Some(&phl)), phl_events, "PHL's derived events changed");
+
+    // ORCON: Korea sees the Canadian source only once Canada approves its release to Korea;
+    // only the originator may approve, and may retract, which hides it from everyone.
+    let sources = ok(&["admin", "source", "list", "--store", store], Some(&admin));
+    let can_source = sources
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["label"]["originator"]["nation"] == "CAN")
+        .unwrap()["id"]
+        .to_string();
+    let release = ["admin", "source", "release", "--store", store, "--source", &can_source, "--to", "KOR"];
+    assert!(!run(&release, Some(&admin)).status.success(), "Korea approved a Canadian release");
+    let can_admin =
+        token(&["--id", "can-admin", "--nation", "CAN", "--clearance", "SECRET", "--scope", "admin"], Some(&admin));
+    ok(&release, Some(&can_admin));
+    assert!(mmsis_in(&views(store, &kor).area).contains(&(CANADIAN[0] as u64)));
+    assert!(!mmsis_in(&views(store, &phl).area).contains(&(CANADIAN[0] as u64)), "released to KOR only");
+    ok(&["admin", "source", "retract", "--store", store, "--source", &can_source], Some(&can_admin));
+    for t in [&kor, &can] {
+        let v = views(store, t);
+        assert!(
+            !mmsis_in(&v.area).contains(&(CANADIAN[0] as u64)) && !mmsis_in(&v.latest).contains(&(CANADIAN[0] as u64))
+        );
+    }
+
     // Every read and administrative action is in the audit log, and the chain holds ...
     let v = ok(&["audit", "verify", "--store", store], None);
     assert!(v.contains("chain intact"), "{v}");
@@ -200,7 +255,7 @@ fn partners_see_exactly_what_is_released_to_them() {
     let actions: i64 = conn
         .query_row("SELECT count(*) FROM share_audit WHERE actor = 'phl-liaison' AND action = 'read'", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(actions, 2 * 8, "two rounds of eight queries");
+    assert_eq!(actions, 3 * 8, "three rounds of eight queries");
     // ... until someone edits it.
     conn.execute("UPDATE share_audit SET detail = '{\"rows\":0}' WHERE seq = 9", []).unwrap();
     let o = run(&["audit", "verify", "--store", store], None);

@@ -7,6 +7,7 @@
 //! - [`auth`]: API tokens (random, stored hashed, scoped, expiring) giving the
 //!   [`pdp::Subject`] of a caller.
 //! - [`audit`]: the hash-chained audit log and its verification.
+//! - [`release`]: ORCON release approvals and retractions, per source.
 //!
 //! Label combination itself is `sealane_core::LabelRules::combine`;
 //! [`Policy::rules`] supplies its levels and groups.
@@ -18,8 +19,9 @@ pub mod audit;
 pub mod auth;
 pub mod pdp;
 pub mod policy;
+pub mod release;
 
-pub use pdp::{Decision, Deny, Subject, decide};
+pub use pdp::{Decision, Deny, RecordState, Subject, decide};
 pub use policy::Policy;
 
 /// Opens the share tables in a store file (creating them if missing).
@@ -29,5 +31,6 @@ pub fn open(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     auth::init(&conn)?;
     audit::init(&conn)?;
+    release::init(&conn)?;
     Ok(conn)
 }

@@ -53,9 +53,22 @@ pub enum Deny {
 /// A decision.
 pub type Decision = Result<(), Deny>;
 
+/// What the log says of a record beyond its label.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordState<'a> {
+    /// Retracted by its originator.
+    pub retracted: bool,
+    /// Nations an ORCON record has been released to (recorded approvals).
+    pub released_to: &'a [String],
+}
+
 /// Decides whether `subject` may read a record labelled `label` at `now_ms`.
-pub fn decide(policy: &Policy, subject: &Subject, label: &Label, now_ms: i64, retracted: bool) -> Decision {
-    if retracted {
+///
+/// ORCON (originator controlled): beyond the originator's own nation, the
+/// record is readable only by nations its originator has approved a release
+/// to (and then only within the label's other limits).
+pub fn decide(policy: &Policy, subject: &Subject, label: &Label, now_ms: i64, state: RecordState<'_>) -> Decision {
+    if state.retracted {
         return Err(Deny::Retracted);
     }
     if label.retain_until.is_some_and(|t| now_ms > t) {
@@ -84,8 +97,11 @@ pub fn decide(policy: &Policy, subject: &Subject, label: &Label, now_ms: i64, re
         if !policy.caveats.contains(c) {
             return Err(Deny::Caveat);
         }
-        let own_orcon = c == "ORCON" && label.originator.nation == subject.nation;
-        if !own_orcon && !subject.caveats.contains(c) {
+        if c == "ORCON" {
+            if label.originator.nation != subject.nation && !state.released_to.contains(&subject.nation) {
+                return Err(Deny::Caveat);
+            }
+        } else if !subject.caveats.contains(c) {
             return Err(Deny::Caveat);
         }
     }
@@ -132,37 +148,48 @@ mod tests {
         let phl = subject("PHL", "SECRET");
         let can_low = subject("CAN", "UNCLASSIFIED");
         let l = label("CAN", "RESTRICTED", &["CAN-KOR"]);
-        assert_eq!(decide(&p, &kor, &l, 0, false), Ok(()));
-        assert_eq!(decide(&p, &phl, &l, 0, false), Err(Deny::NotReleasable));
-        assert_eq!(decide(&p, &can_low, &l, 0, false), Err(Deny::Clearance));
+        assert_eq!(decide(&p, &kor, &l, 0, RecordState::default()), Ok(()));
+        assert_eq!(decide(&p, &phl, &l, 0, RecordState::default()), Err(Deny::NotReleasable));
+        assert_eq!(decide(&p, &can_low, &l, 0, RecordState::default()), Err(Deny::Clearance));
         // National markings map to levels: a Korean 2급비밀 clearance reads RESTRICTED.
-        assert_eq!(decide(&p, &subject("KOR", "2급비밀"), &l, 0, false), Ok(()));
+        assert_eq!(decide(&p, &subject("KOR", "2급비밀"), &l, 0, RecordState::default()), Ok(()));
         // Unknown terms deny.
-        assert_eq!(decide(&p, &kor, &label("CAN", "COSMIC", &["KOR"]), 0, false), Err(Deny::UnknownLevel));
-        assert_eq!(decide(&p, &kor, &label("CAN", "RESTRICTED", &["MARS"]), 0, false), Err(Deny::UnknownReleasability));
         assert_eq!(
-            decide(&p, &subject("ATL", "SECRET"), &Label::public_ais(), 0, false),
+            decide(&p, &kor, &label("CAN", "COSMIC", &["KOR"]), 0, RecordState::default()),
+            Err(Deny::UnknownLevel)
+        );
+        assert_eq!(
+            decide(&p, &kor, &label("CAN", "RESTRICTED", &["MARS"]), 0, RecordState::default()),
+            Err(Deny::UnknownReleasability)
+        );
+        assert_eq!(
+            decide(&p, &subject("ATL", "SECRET"), &Label::public_ais(), 0, RecordState::default()),
             Err(Deny::UnknownReleasability)
         );
         // Public AIS is readable by all known subjects.
-        assert_eq!(decide(&p, &phl, &Label::public_ais(), 0, false), Ok(()));
+        assert_eq!(decide(&p, &phl, &Label::public_ais(), 0, RecordState::default()), Ok(()));
         // The originator reads its own record whatever the releasability; ORCON too.
         let mut orcon = label("KOR", "SECRET", &["KOR"]);
         orcon.caveats = vec!["ORCON".into()];
-        assert_eq!(decide(&p, &kor, &orcon, 0, false), Ok(()));
-        assert_eq!(decide(&p, &subject("CAN", "SECRET"), &orcon, 0, false), Err(Deny::NotReleasable));
+        assert_eq!(decide(&p, &kor, &orcon, 0, RecordState::default()), Ok(()));
+        assert_eq!(decide(&p, &subject("CAN", "SECRET"), &orcon, 0, RecordState::default()), Err(Deny::NotReleasable));
         let mut rel = orcon.clone();
         rel.rel_to = vec!["CAN-KOR".into()];
-        assert_eq!(decide(&p, &subject("CAN", "SECRET"), &rel, 0, false), Err(Deny::Caveat));
+        assert_eq!(decide(&p, &subject("CAN", "SECRET"), &rel, 0, RecordState::default()), Err(Deny::Caveat));
+        // ... until Korea approves its release to Canada.
+        let to_can = ["CAN".to_string()];
+        let released = RecordState { retracted: false, released_to: &to_can };
+        assert_eq!(decide(&p, &subject("CAN", "SECRET"), &rel, 0, released), Ok(()));
+        assert_eq!(decide(&p, &subject("PHL", "SECRET"), &rel, 0, released), Err(Deny::NotReleasable));
         // Purpose, retention, retraction.
         let mut purposed = label("CAN", "UNCLASSIFIED", &["ALL"]);
         purposed.purposes = Some(vec!["fisheries".into()]);
-        assert_eq!(decide(&p, &kor, &purposed, 0, false), Err(Deny::Purpose));
+        assert_eq!(decide(&p, &kor, &purposed, 0, RecordState::default()), Err(Deny::Purpose));
         let fish = Subject { purpose: Some("fisheries".into()), ..kor.clone() };
-        assert_eq!(decide(&p, &fish, &purposed, 0, false), Ok(()));
+        assert_eq!(decide(&p, &fish, &purposed, 0, RecordState::default()), Ok(()));
         let mut old = l.clone();
         old.retain_until = Some(10);
-        assert_eq!(decide(&p, &kor, &old, 11, false), Err(Deny::Expired));
-        assert_eq!(decide(&p, &kor, &l, 0, true), Err(Deny::Retracted));
+        assert_eq!(decide(&p, &kor, &old, 11, RecordState::default()), Err(Deny::Expired));
+        assert_eq!(decide(&p, &kor, &l, 0, RecordState { retracted: true, released_to: &[] }), Err(Deny::Retracted));
     }
 }

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use sealane_core::Label;
 use sealane_core::label::{Originator, Tlp};
 use sealane_share::auth::{self, AuthError, Scope};
-use sealane_share::{Policy, Subject, audit, decide};
+use sealane_share::{Policy, RecordState, Subject, audit, decide};
 
 const NATIONS: [&str; 6] = ["CAN", "KOR", "USA", "PHL", "JPN", "AUS"];
 const RELS: [&str; 9] = ["CAN", "KOR", "USA", "PHL", "JPN", "AUS", "FVEY", "CAN-KOR", "ALL"];
@@ -67,7 +67,9 @@ fn same_readers(p: &Policy, a: &Label, b: &Label) -> bool {
             }
         }
     }
-    subjects.iter().all(|s| decide(p, s, a, 0, false).is_ok() == decide(p, s, b, 0, false).is_ok())
+    subjects.iter().all(|s| {
+        decide(p, s, a, 0, RecordState::default()).is_ok() == decide(p, s, b, 0, RecordState::default()).is_ok()
+    })
 }
 
 proptest! {
@@ -87,9 +89,9 @@ proptest! {
         // Whoever may read a combination may read each part.
         let p = Policy::bilateral();
         let ab = p.rules().combine(&a, &b);
-        if decide(&p, &s, &ab, 0, false).is_ok() {
-            prop_assert!(decide(&p, &s, &a, 0, false).is_ok() || a.originator.nation == s.nation);
-            prop_assert!(decide(&p, &s, &b, 0, false).is_ok() || b.originator.nation == s.nation);
+        if decide(&p, &s, &ab, 0, RecordState::default()).is_ok() {
+            prop_assert!(decide(&p, &s, &a, 0, RecordState::default()).is_ok() || a.originator.nation == s.nation);
+            prop_assert!(decide(&p, &s, &b, 0, RecordState::default()).is_ok() || b.originator.nation == s.nation);
         }
     }
 }
