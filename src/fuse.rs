@@ -32,6 +32,8 @@ pub struct FuseRun {
     pub store: Option<PathBuf>,
     /// Association settings.
     pub config: FuseConfig,
+    /// Reading a store: only records of these sources (the reader's readable sources).
+    pub allowed_sources: Option<std::collections::BTreeSet<u32>>,
 }
 
 /// What a run did.
@@ -109,7 +111,14 @@ pub fn point(p: &sealane_core::Position) -> AisPoint {
     AisPoint { t: p.time_ms, lat: p.lat, lon: p.lon, sog: p.sog.unwrap_or(f32::NAN), cog: p.cog.unwrap_or(f32::NAN) }
 }
 
-fn load_store(path: &PathBuf, scenes: &[Scene], window_ms: i64, index: &mut AisIndex) -> Result<()> {
+fn load_store(
+    path: &PathBuf,
+    scenes: &[Scene],
+    window_ms: i64,
+    allowed: Option<&std::collections::BTreeSet<u32>>,
+    index: &mut AisIndex,
+) -> Result<()> {
+    let allowed_id = |s: u32| allowed.is_none_or(|a| a.contains(&s));
     let store = Store::open_read_only(path).with_context(|| format!("opening store {}", path.display()))?;
     let labels: std::collections::HashMap<u32, Label> =
         store.sources()?.into_iter().map(|(id, _, _, label)| (id, label)).collect();
@@ -123,11 +132,14 @@ fn load_store(path: &PathBuf, scenes: &[Scene], window_ms: i64, index: &mut AisI
         let m = 2.0;
         let bbox = Bbox { west: w - m, south: so - m, east: e + m, north: n + m };
         for p in store.area(bbox, s.time_ms - window_ms, s.time_ms + window_ms)? {
-            let label = labels.get(&p.provenance.source).unwrap_or(&public);
+            let Some(seen) = std::iter::once(&p.provenance).chain(&p.also).find(|a| allowed_id(a.source)) else {
+                continue;
+            };
+            let label = labels.get(&seen.source).unwrap_or(&public);
             index.push(p.mmsi, point(&p.to_position()), label);
         }
     }
-    for row in store.identity_rows()? {
+    for row in store.identity_rows()?.into_iter().filter(|r| allowed_id(r.source)) {
         if let Some(l) = row.fields.length_m().filter(|&l| l > 0) {
             let label = labels.get(&row.source).unwrap_or(&public);
             index.set_length(row.fields.mmsi, l as f32, label);
@@ -212,7 +224,9 @@ pub fn run(cfg: &FuseRun, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<At
     let started = Instant::now();
     let mut index = AisIndex::new();
     match (&cfg.store, cfg.ais.inputs.is_empty()) {
-        (Some(path), true) => load_store(path, &scenes, cfg.config.window_ms, &mut index)?,
+        (Some(path), true) => {
+            load_store(path, &scenes, cfg.config.window_ms, cfg.allowed_sources.as_ref(), &mut index)?
+        }
         (None, false) => {
             let sources: Vec<u32> = (0..cfg.ais.inputs.len() as u32).collect();
             let mut loader = Loader { index: &mut index, label: cfg.ais.label.clone() };

@@ -243,6 +243,8 @@ enum Command {
         /// No summary on stderr.
         #[arg(long, short = 'q')]
         quiet: bool,
+        #[command(flatten)]
+        auth: AuthOpts,
     },
     /// Users, partners and tokens (releasability).
     Admin {
@@ -782,8 +784,19 @@ fn run(cli: Cli) -> Result<()> {
             sar_sigma_m,
             dark_density,
             quiet,
+            auth,
         } => {
+            // Reading a store goes through the policy decision point, audited.
+            let allowed_sources = match &store {
+                Some(path) => {
+                    let mut access = open_access(path, &auth)?;
+                    access.audit("derive", "fuse --store", "{}")?;
+                    access.readable_sources()
+                }
+                None => None,
+            };
             let cfg = sealane::fuse::FuseRun {
+                allowed_sources,
                 detections,
                 detections_label: Label::parse(&detections_label).map_err(anyhow::Error::msg)?,
                 ais: SourceConfig {

@@ -32,6 +32,7 @@ fn run(detections: Vec<PathBuf>, ais: Vec<String>) -> (Vec<Value>, sealane::fuse
         ais: SourceConfig { inputs: ais, progress: false, ..SourceConfig::default() },
         store: None,
         config: FuseConfig::default(),
+        allowed_sources: None,
     };
     let mut out = Vec::new();
     let s = sealane::fuse::run(&cfg, &mut out, &mut Vec::new(), Arc::new(AtomicBool::new(false))).unwrap();

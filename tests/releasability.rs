@@ -220,6 +220,23 @@ fn partners_see_exactly_what_is_released_to_them() {
             assert!(PUBLIC.contains(&(m.as_u64().unwrap() as u32)), "PHL got an event on {m}: {l}");
         }
     }
+    // Fusion over the store: a detection on a Korean vessel is explained for Korea, dark for PHL.
+    let det = dir.join("sar.csv");
+    let time = "2026-03-01T00:10:00Z";
+    std::fs::write(
+        &det,
+        format!(
+            "detection_id,time,lat,lon,length_m,heading,confidence,sensor,scene_id,footprint,label\n\
+             d1,{time},35.0,126.03,,,0.9,TEST,S1,\"POLYGON ((125.5 34.5, 126.5 34.5, 126.5 35.5, 125.5 35.5, 125.5 34.5))\",\n"
+        ),
+    )
+    .unwrap();
+    let fused = |t: &str| -> Value {
+        let out = ok(&["fuse", "-q", "--store", store, "--detections", det.to_str().unwrap()], Some(t));
+        out.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).find(|v| v["type"] == "sar_match").unwrap()
+    };
+    assert_eq!(fused(&kor)["mmsi"], 440000001);
+    assert_eq!(fused(&phl)["result"], "dark");
     nmea(&dir.join("kor3.nmea"), &[440000004], t0, 30, 34.0001);
     ok(&["ingest", "-q", "--store", store, "--label", &korean_label(), &p("kor3.nmea")], None);
     assert_eq!(ok(&["detect", "-q", "--store", store], Some(&phl)), phl_events, "PHL's derived events changed");
@@ -256,6 +273,12 @@ fn partners_see_exactly_what_is_released_to_them() {
         .query_row("SELECT count(*) FROM share_audit WHERE actor = 'phl-liaison' AND action = 'read'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(actions, 3 * 8, "three rounds of eight queries");
+    let derived: i64 = conn
+        .query_row("SELECT count(*) FROM share_audit WHERE actor = 'phl-liaison' AND action = 'derive'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(derived, 3, "two detect replays and one fusion");
     // ... until someone edits it.
     conn.execute("UPDATE share_audit SET detail = '{\"rows\":0}' WHERE seq = 9", []).unwrap();
     let o = run(&["audit", "verify", "--store", store], None);
