@@ -12,6 +12,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use sealane_core::Label;
 use sealane_share::auth::{self, Scope};
+use sealane_share::oidc::OidcConfig;
 use sealane_share::{Policy, RecordState, Subject, audit, decide, release};
 use sealane_store::Store;
 
@@ -38,6 +39,13 @@ pub fn token_arg(token: Option<String>) -> Option<String> {
     token.or_else(|| std::env::var(TOKEN_ENV).ok()).filter(|t| !t.is_empty())
 }
 
+/// Reads a JWKS file for OIDC bearer tokens.
+pub fn load_oidc(jwks: Option<&Path>, audience: &str, issuer: Option<&str>) -> Result<Option<OidcConfig>> {
+    let Some(p) = jwks else { return Ok(None) };
+    let text = std::fs::read_to_string(p).with_context(|| format!("reading JWKS {}", p.display()))?;
+    Ok(Some(OidcConfig::new(&text, &p.display().to_string(), audience, issuer).map_err(anyhow::Error::msg)?))
+}
+
 /// Reads a policy file, or the built-in policy.
 pub fn load_policy(path: Option<&Path>) -> Result<Policy> {
     match path {
@@ -54,17 +62,25 @@ fn has_tokens(conn: &rusqlite::Connection) -> Result<bool> {
 }
 
 impl Access {
-    /// Authenticates `token` against the store at `path` for `need`.
-    pub fn open(path: &Path, token: Option<&str>, need: Scope, policy: Policy) -> Result<Access> {
+    /// Authenticates `token` against the store at `path` for `need`: a JWT against
+    /// `oidc` when one is configured (which makes a token mandatory), else an API token.
+    pub fn open(
+        path: &Path,
+        token: Option<&str>,
+        need: Scope,
+        policy: Policy,
+        oidc: Option<&OidcConfig>,
+    ) -> Result<Access> {
         if !path.exists() {
             bail!("no store at {}", path.display());
         }
         let conn = sealane_share::open(path).with_context(|| format!("opening {}", path.display()))?;
-        let subject = if !has_tokens(&conn)? && token.is_none() {
-            None
-        } else {
-            let info = auth::authenticate(&conn, token, need, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            Some(info.subject)
+        let subject = match (oidc, token) {
+            (Some(o), Some(t)) if OidcConfig::is_jwt(t) => {
+                Some(o.authenticate(t, need).map_err(|e| anyhow::anyhow!("{e}"))?)
+            }
+            (None, None) if !has_tokens(&conn)? => None,
+            _ => Some(auth::authenticate(&conn, token, need, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?.subject),
         };
         let store = Store::open_read_only(path)?;
         let labels = store.sources()?.into_iter().map(|(id, _, _, label)| (id, label)).collect();

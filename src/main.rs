@@ -373,6 +373,15 @@ struct AuthOpts {
     /// Releasability policy (TOML; default: the built-in bilateral policy).
     #[arg(long)]
     policy: Option<PathBuf>,
+    /// Accept OIDC/JWT bearer tokens (RS256/ES256) signed by a key of this JWKS file.
+    #[arg(long)]
+    jwks: Option<PathBuf>,
+    /// With --jwks: the audience the tokens must name.
+    #[arg(long, default_value = "sealane")]
+    audience: String,
+    /// With --jwks: the issuer the tokens must name.
+    #[arg(long)]
+    issuer: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -1030,7 +1039,8 @@ fn run(cli: Cli) -> Result<()> {
 fn open_access(store: &Path, auth: &AuthOpts) -> Result<sealane::access::Access> {
     let policy = sealane::access::load_policy(auth.policy.as_deref())?;
     let token = sealane::access::token_arg(auth.token.clone());
-    sealane::access::Access::open(store, token.as_deref(), sealane_share::auth::Scope::Read, policy)
+    let oidc = sealane::access::load_oidc(auth.jwks.as_deref(), &auth.audience, auth.issuer.as_deref())?;
+    sealane::access::Access::open(store, token.as_deref(), sealane_share::auth::Scope::Read, policy, oidc.as_ref())
 }
 
 /// A stored position is readable if any report of it (first or duplicate) is.

@@ -286,3 +286,96 @@ fn partners_see_exactly_what_is_released_to_them() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("audit entry 9"), "{}", String::from_utf8_lossy(&o.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn oidc_bearer_tokens_are_verified_against_the_jwks() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+    let dir = std::env::temp_dir().join(format!("sealane-oidc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store_path = dir.join("s.sqlite");
+    let store = store_path.to_str().unwrap();
+    let t0 = 1_772_323_200_000;
+    nmea(&dir.join("public.nmea"), &PUBLIC, t0, 5, 34.0);
+    nmea(&dir.join("kor.nmea"), &KOREAN, t0, 5, 35.0);
+    ok(&["ingest", "-q", "--store", store, dir.join("public.nmea").to_str().unwrap()], None);
+    ok(&["ingest", "-q", "--store", store, "--label", &korean_label(), dir.join("kor.nmea").to_str().unwrap()], None);
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/jwt");
+    let jwks = data.join("jwks.json");
+    let key = EncodingKey::from_rsa_pem(&std::fs::read(data.join("test-rs256-private.pem")).unwrap()).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let sign = |nation: &str, aud: &str, exp: u64| {
+        let mut h = Header::new(Algorithm::RS256);
+        h.kid = Some("sealane-test-1".into());
+        let claims = serde_json::json!({"sub": format!("{nation}-user"), "aud": aud, "exp": exp, "nation": nation, "clearance": "SECRET"});
+        encode(&h, &claims, &key).unwrap()
+    };
+    let query = |t: &str| {
+        run(&["query", "area", "--store", store, "--bbox", "120,30,135,45", "--jwks", jwks.to_str().unwrap()], Some(t))
+    };
+    let kor = sign("KOR", "sealane", now + 600);
+    let o = query(&kor);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(mmsis_in(&String::from_utf8(o.stdout).unwrap()).len(), 4);
+    let phl = query(&sign("PHL", "sealane", now + 600));
+    assert_eq!(mmsis_in(&String::from_utf8(phl.stdout).unwrap()), PUBLIC.iter().map(|&m| m as u64).collect::<Vec<_>>());
+    // Expired, wrong audience, tampered claims, and an unsigned or symmetric-key token: refused alike.
+    let mut parts: Vec<String> = kor.split('.').map(String::from).collect();
+    let payload = String::from_utf8(base64_url_decode(&parts[1])).unwrap().replace("KOR", "USA");
+    parts[1] = base64_url_encode(payload.as_bytes());
+    let tampered = parts.join(".");
+    let hs = encode(
+        &Header::new(Algorithm::HS256),
+        &serde_json::json!({"sub": "x", "aud": "sealane", "exp": now + 600, "nation": "KOR", "clearance": "SECRET"}),
+        &EncodingKey::from_secret(b"guess"),
+    )
+    .unwrap();
+    for (t, what) in [
+        (sign("KOR", "sealane", now - 10), "expired"),
+        (sign("KOR", "another-service", now + 600), "wrong audience"),
+        (tampered, "tampered"),
+        (hs, "HS256"),
+        (format!("{}.e30.", kor.split('.').next().unwrap()), "unsigned"),
+    ] {
+        let o = query(&t);
+        assert!(!o.status.success(), "{what} token accepted");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("not authenticated"), "{what}");
+        assert!(o.stdout.is_empty(), "{what}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn base64_url_decode(s: &str) -> Vec<u8> {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes() {
+        acc = (acc << 6) | A.iter().position(|&a| a == c).unwrap() as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+fn base64_url_encode(b: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for &x in b {
+        acc = (acc << 8) | x as u32;
+        bits += 8;
+        while bits >= 6 {
+            bits -= 6;
+            out.push(A[((acc >> bits) & 63) as usize] as char);
+        }
+        acc &= (1 << bits) - 1;
+    }
+    if bits > 0 {
+        out.push(A[((acc << (6 - bits)) & 63) as usize] as char);
+    }
+    out
+}

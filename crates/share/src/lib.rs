@@ -5,7 +5,8 @@
 //!   caveats, purposes; anything unknown is denied.
 //! - [`pdp`]: the one policy decision point every read path calls.
 //! - [`auth`]: API tokens (random, stored hashed, scoped, expiring) giving the
-//!   [`pdp::Subject`] of a caller.
+//!   [`pdp::Subject`] of a caller; [`oidc`]: OIDC/JWT bearer tokens (RS256/ES256
+//!   against a JWKS file) for deployments with an identity provider.
 //! - [`audit`]: the hash-chained audit log and its verification.
 //! - [`release`]: ORCON release approvals and retractions, per source.
 //!
@@ -17,6 +18,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod oidc;
 pub mod pdp;
 pub mod policy;
 pub mod release;
