@@ -89,24 +89,10 @@ fn numbers(s: &str, keyword: &str) -> Vec<u32> {
     out
 }
 
+/// OFAC writes "-0-" for an empty field.
 fn split_csv(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out.into_iter()
+    sealane_core::csv::split_quoted(line)
+        .into_iter()
         .map(|f| {
             let t = f.trim();
             if t == "-0-" { String::new() } else { t.to_string() }

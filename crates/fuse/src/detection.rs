@@ -54,27 +54,6 @@ pub enum DetectionFormat {
     KsatScene,
 }
 
-/// Splits a CSV line, honouring double quotes (`""` is a quote inside quotes).
-pub fn split_csv(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
-}
-
 /// Parses `POLYGON ((x y, x y, ...))` (the outer ring).
 pub fn parse_wkt_polygon(s: &str) -> Option<Vec<(f64, f64)>> {
     let s = s.trim();
@@ -109,7 +88,7 @@ fn detect_format(header: &[String]) -> Option<DetectionFormat> {
 pub fn read_csv(text: &str, what: &str, label: &Label) -> Result<(Vec<Detection>, Vec<Reject>), String> {
     let mut lines = text.lines().enumerate();
     let Some((_, header)) = lines.next() else { return Err(format!("{what}: empty file")) };
-    let header = split_csv(header.trim_start_matches('\u{feff}'));
+    let header = sealane_core::csv::split_quoted(header.trim_start_matches('\u{feff}'));
     let format = detect_format(&header).ok_or_else(|| {
         format!("{what}:1: not a detection file (expected the Sealane detection CSV or a KSAT RADARSAT-2 export)")
     })?;
@@ -122,7 +101,7 @@ pub fn read_csv(text: &str, what: &str, label: &Label) -> Result<(Vec<Detection>
             continue;
         }
         let place = format!("{what}:{}", n + 1);
-        let f = split_csv(line);
+        let f = sealane_core::csv::split_quoted(line);
         let get = |i: usize| f.get(i).map(|s| s.trim()).unwrap_or("");
         let row = || -> Result<Detection, String> {
             let num = |i: usize, name: &str| -> Result<f64, String> {

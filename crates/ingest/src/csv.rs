@@ -139,35 +139,14 @@ pub struct CsvReader {
 
 /// True when the line looks like a header this module reads (it names an MMSI column).
 pub fn is_header(line: &str) -> bool {
-    split(line).iter().any(|f| column(f) == Some(Col::Mmsi))
-}
-
-/// Splits a CSV line into fields (double quotes protect commas; `""` is a quote).
-fn split(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.trim_end_matches(['\r', '\n']).chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
+    sealane_core::csv::split_quoted(line).iter().any(|f| column(f) == Some(Col::Mmsi))
 }
 
 impl CsvReader {
     /// A reader for files with this header. `dialect` overrides recognition;
     /// `tz_offset_min` is the offset of the file's local times from UTC (0 for UTC).
     pub fn new(header: &str, dialect: Option<Dialect>, tz_offset_min: i64) -> Result<CsvReader, String> {
-        let names = split(header);
+        let names = sealane_core::csv::split_quoted(header);
         let cols: Vec<Option<Col>> = names.iter().map(|n| column(n)).collect();
         let has = |c: Col| cols.contains(&Some(c));
         if !has(Col::Mmsi) || !has(Col::Time) {
@@ -193,7 +172,7 @@ impl CsvReader {
 
     /// Parses one data row into observations (a position, an identity, or both).
     pub fn row(&mut self, line: &str, out: &mut Vec<Observation>) -> Result<(), RowError> {
-        let fields = split(line);
+        let fields = sealane_core::csv::split_quoted(line);
         if fields.len() < self.width {
             return Err(RowError::FieldCount);
         }

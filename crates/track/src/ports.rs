@@ -67,7 +67,7 @@ impl Ports {
         let (ci_name, ci_country, ci_locode, ci_lat, ci_lon) =
             (col("name")?, col("country")?, col("locode")?, col("lat")?, col("lon")?);
         for (i, line) in lines.enumerate() {
-            let f = split_csv(line);
+            let f = sealane_core::csv::split_quoted(line);
             let get = |c: usize| f.get(c).map(String::as_str).unwrap_or("");
             let (Ok(lat), Ok(lon)) = (get(ci_lat).parse::<f64>(), get(ci_lon).parse::<f64>()) else {
                 return Err(format!("port list line {}: bad lat/lon", i + 2));
@@ -100,27 +100,6 @@ impl Ports {
     }
 }
 
-/// Splits a CSV line with double-quoted fields.
-fn split_csv(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +115,5 @@ mod tests {
         let (p, d) = ports.nearest(35.08, 129.05).unwrap();
         assert!(p.name.to_lowercase().contains("pusan") || p.name.to_lowercase().contains("busan"), "{p:?}");
         assert!(d < 10_000.0, "{d}");
-        assert_eq!(split_csv(r#"1,"Port, The ""Big"" One",x"#), vec!["1", r#"Port, The "Big" One"#, "x"]);
     }
 }
