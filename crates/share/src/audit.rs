@@ -36,7 +36,7 @@ fn link(prev: &str, e: &Entry) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(e.canonical().as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex(&h.finalize())
 }
 
 /// Creates the table if missing.

@@ -72,7 +72,7 @@ pub struct TokenInfo {
 
 fn hash(token: &str) -> String {
     let d = Sha256::digest(token.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex(&d)
 }
 
 /// Creates the tables if missing.
@@ -100,7 +100,7 @@ pub fn create(
 ) -> Result<(String, i64), String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a token: {e}"))?;
-    let token = format!("sl_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let token = format!("sl_{}", crate::hex(&bytes));
     let subject_json = serde_json::to_string(subject).map_err(|e| e.to_string())?;
     conn.execute(
         "INSERT INTO share_tokens (hash, subject, scope, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)",

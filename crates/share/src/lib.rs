@@ -26,6 +26,15 @@ pub mod release;
 pub use pdp::{Decision, Deny, RecordState, Subject, decide};
 pub use policy::Policy;
 
+/// Lower-case hexadecimal of bytes (token text, hashes).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 /// Opens the share tables in a store file (creating them if missing).
 pub fn open(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
     let conn = rusqlite::Connection::open(path)?;
