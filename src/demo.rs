@@ -55,6 +55,18 @@ struct EventPrinter<'a> {
     json: std::io::BufWriter<std::fs::File>,
     out: &'a mut dyn Write,
     count: usize,
+    routine: usize,
+}
+
+/// Routine events a watch officer does not need scrolling past (they stay in
+/// events.jsonl and in the scores): transits of the strait zones, and gaps
+/// that are not suspected disabling (coverage).
+fn routine(v: &Value) -> bool {
+    let ty = v.get("type").and_then(Value::as_str).unwrap_or("");
+    let d = v.get("details");
+    let zone_kind = d.and_then(|d| d.get("zone_kind")).and_then(Value::as_str);
+    let suspected = d.and_then(|d| d.get("suspected_disabling")).and_then(Value::as_bool);
+    (ty.starts_with("zone_") && zone_kind == Some("strait")) || (ty == "gap" && suspected == Some(false))
 }
 
 impl Write for EventPrinter<'_> {
@@ -65,7 +77,11 @@ impl Write for EventPrinter<'_> {
             self.json.write_all(&line)?;
             if let Ok(v) = serde_json::from_slice::<Value>(&line) {
                 self.count += 1;
-                writeln!(self.out, "{}", describe(&v))?;
+                if routine(&v) {
+                    self.routine += 1;
+                } else {
+                    writeln!(self.out, "{}", describe(&v))?;
+                }
             }
         }
         Ok(buf.len())
@@ -177,6 +193,7 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         ),
         out: &mut *out,
         count: 0,
+        routine: 0,
     };
     let detect_cfg = DetectConfig {
         source: SourceConfig { inputs: vec![format!("tcp://{feed}")], progress: false, ..SourceConfig::default() },
@@ -190,17 +207,47 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
     let mut quiet_err = Vec::new();
     let summary = detect::run(detect_cfg, &mut printer, &mut quiet_err, pipeline_stop)?;
     printer.flush()?;
-    let count = printer.count;
+    let (count, routine_count) = (printer.count, printer.routine);
     let _ = watcher.join();
     let (truth, stats) = server.join().map_err(|_| anyhow::anyhow!("the simulator thread panicked"))??;
     let truth = simulate::with_dark(truth, dark);
     let truth_path = cfg.dir.join("truth.jsonl");
     simulate::write_truth(&truth_path, &truth)?;
-    simulate::write_detections(&cfg.dir.join("detections.csv"), &detections)?;
+    let detections_path = cfg.dir.join("detections.csv");
+    simulate::write_detections(&detections_path, &detections)?;
+    // The satellite passes: every detection explained by the stored AIS, or dark.
+    let fuse_cfg = crate::fuse::FuseRun {
+        detections: vec![detections_path.clone()],
+        detections_label: Label::public_ais(),
+        ais: SourceConfig { progress: false, ..SourceConfig::default() },
+        store: Some(store.clone()),
+        config: sealane_fuse::FuseConfig::default(),
+        allowed_sources: None,
+    };
+    let mut fused = Vec::new();
+    let fs = crate::fuse::run(&fuse_cfg, &mut fused, &mut quiet_err, Arc::new(AtomicBool::new(false)))?;
     writeln!(
         out,
-        "\n{} events from {} positions of {} vessels ({} NMEA lines over TCP) in {:.0} s; {} events stored in {}.",
+        "\nSAR: {} detections in {} scenes: {} matched to AIS, {} dark ({} AIS vessels expected but not seen).",
+        fs.detections, fs.scenes, fs.matched, fs.dark, fs.not_seen
+    )?;
+    let mut events_file = std::fs::OpenOptions::new().append(true).open(&events_path)?;
+    let mut dark = 0;
+    for line in String::from_utf8_lossy(&fused).lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
+        if v.get("type").and_then(Value::as_str) == Some("dark_vessel") {
+            dark += 1;
+            writeln!(events_file, "{line}")?;
+            writeln!(out, "{}", describe(&v))?;
+        }
+    }
+    let count = count + dark;
+    writeln!(
+        out,
+        "\n{} events ({} routine ones not shown: strait transits and coverage gaps; all are in {}) from {} positions of {} vessels ({} NMEA lines over TCP) in {:.0} s; {} events stored in {}.",
         count,
+        routine_count,
+        events_path.display(),
         summary.stats.positions,
         summary.vessels,
         stats.lines,

@@ -34,6 +34,9 @@ fn live_demo_over_tcp_finds_the_injected_behaviour() {
     assert_eq!(s["encounter"].recall(), Some(1.0), "{text}");
     assert_eq!(s["encounter"].precision(), Some(1.0), "{text}");
     assert_eq!(s["loitering"].recall(), Some(1.0), "{text}");
+    // The SAR pass finds the transfer's dark partner (fusion against the stored AIS).
+    assert_eq!(s["dark_vessel"].recall(), Some(1.0), "{text}");
+    assert!(text.contains("SAR: "), "{text}");
     if let Some(w) = s.get("watchlist_hit") {
         assert_eq!(w.recall(), Some(1.0), "{text}");
     }

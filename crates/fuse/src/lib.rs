@@ -56,6 +56,9 @@ pub struct FuseConfig {
     pub stopped_kn: f64,
     /// Vessels whose projection is this uncertain are not expected to be seen, metres.
     pub not_seen_max_sigma_m: f64,
+    /// Dark detections at least this confident become `dark_vessel` events (every
+    /// detection is reported in the match results whatever its confidence).
+    pub min_dark_confidence: f64,
     /// Interpolate between two reports only if dead reckoning from the first lands within
     /// this distance of the second, metres.
     pub max_line_mismatch_m: f64,
@@ -81,6 +84,7 @@ impl Default for FuseConfig {
             not_seen_max_sigma_m: 2_000.0,
             dark_density_per_km2: 1e-4,
             max_line_mismatch_m: 1_000.0,
+            min_dark_confidence: 0.5,
         }
     }
 }
@@ -559,19 +563,21 @@ pub fn fuse(
             if !sts.is_empty() {
                 details.insert("possible_sts_with".into(), json!(sts));
             }
-            out.events.push(Event {
-                id: Event::make_id(EventKind::DarkVessel, &[], d.time_ms, &d.id),
-                kind: EventKind::DarkVessel,
-                start_ms: d.time_ms,
-                end_ms: d.time_ms,
-                mmsi: Vec::new(),
-                lat: d.lat,
-                lon: d.lon,
-                confidence: (confidence * 1000.0).round() / 1000.0,
-                label: label.clone(),
-                details,
-                evidence: Vec::new(),
-            });
+            if confidence >= cfg.min_dark_confidence {
+                out.events.push(Event {
+                    id: Event::make_id(EventKind::DarkVessel, &[], d.time_ms, &d.id),
+                    kind: EventKind::DarkVessel,
+                    start_ms: d.time_ms,
+                    end_ms: d.time_ms,
+                    mmsi: Vec::new(),
+                    lat: d.lat,
+                    lon: d.lon,
+                    confidence: (confidence * 1000.0).round() / 1000.0,
+                    label: label.clone(),
+                    details,
+                    evidence: Vec::new(),
+                });
+            }
             out.results[di].label = label;
             out.results[di].outcome = Outcome::Dark { confidence, possible_sts_with: sts };
         }
