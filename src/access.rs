@@ -58,7 +58,8 @@ pub fn load_policy(path: Option<&Path>) -> Result<Policy> {
 }
 
 fn has_tokens(conn: &rusqlite::Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM share_tokens WHERE revoked = 0)", [], |r| r.get(0))?)
+    // Ever issued, revoked or not: revoking every token must not reopen the store.
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM share_tokens)", [], |r| r.get(0))?)
 }
 
 impl Access {

@@ -284,6 +284,17 @@ fn partners_see_exactly_what_is_released_to_them() {
     let o = run(&["audit", "verify", "--store", store], None);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("audit entry 9"), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Revoking every token does not turn the store back into a personal one.
+    let list = ok(&["admin", "token", "list", "--store", store], Some(&admin));
+    let mut ids: Vec<String> =
+        list.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].to_string()).collect();
+    ids.reverse(); // the bootstrap admin token (id 1) last
+    for id in &ids {
+        ok(&["admin", "token", "revoke", "--store", store, "--id", id], Some(&admin));
+    }
+    let o = run(&["query", "latest", "--store", store], None);
+    assert!(!o.status.success() && o.stdout.is_empty(), "a store whose tokens were all revoked became readable");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
