@@ -864,7 +864,7 @@ fn run(cli: Cli) -> Result<()> {
                         &format!("query track mmsi={mmsi}"),
                         &format!("{{\"rows\":{}}}", kept.len()),
                     )?;
-                    write_rows(&mut out, kept.into_iter().map(Row::from), opts.format)?;
+                    write_rows(&mut out, marked(&access, kept.iter().map(Row::from)), opts.format)?;
                 }
                 QueryCommand::Area { opts, bbox } => {
                     let (f, t) = time_window(&opts.from, &opts.to)?;
@@ -874,7 +874,7 @@ fn run(cli: Cli) -> Result<()> {
                     let rows = store.area(bbox_v, f, t)?;
                     let kept = readable(&mut access, &rows);
                     access.audit("read", &format!("query area {bbox}"), &format!("{{\"rows\":{}}}", kept.len()))?;
-                    write_rows(&mut out, kept.into_iter().map(Row::from), opts.format)?;
+                    write_rows(&mut out, marked(&access, kept.iter().map(Row::from)), opts.format)?;
                 }
                 QueryCommand::Latest { store, bbox, format, auth } => {
                     let bbox_v = bbox.as_deref().map(Bbox::parse).transpose().map_err(anyhow::Error::msg)?;
@@ -888,8 +888,10 @@ fn run(cli: Cli) -> Result<()> {
                             Default::default();
                         st.scan_time_ordered(i64::MIN / 2, i64::MAX / 2, |p| {
                             let inside = bbox_v.is_none_or(|b| b.contains(p.lat(), p.lon()));
-                            if inside && may_read(&mut access, &p) {
-                                latest.insert(p.mmsi, p);
+                            if inside {
+                                if let Some(v) = visible(&mut access, &p) {
+                                    latest.insert(p.mmsi, v);
+                                }
                             }
                             Ok(())
                         })?;
@@ -900,7 +902,7 @@ fn run(cli: Cli) -> Result<()> {
                         &format!("query latest {}", bbox.as_deref().unwrap_or("world")),
                         &format!("{{\"rows\":{}}}", rows.len()),
                     )?;
-                    write_rows(&mut out, rows, format)?;
+                    write_rows(&mut out, marked(&access, rows), format)?;
                 }
             }
             out.flush()?;
@@ -1043,16 +1045,40 @@ fn open_access(store: &Path, auth: &AuthOpts) -> Result<sealane::access::Access>
     sealane::access::Access::open(store, token.as_deref(), sealane_share::auth::Scope::Read, policy, oidc.as_ref())
 }
 
-/// A stored position is readable if any report of it (first or duplicate) is.
-fn may_read(access: &mut sealane::access::Access, p: &sealane_store::StoredPosition) -> bool {
-    access.may_read_source(p.provenance.source) || p.also.iter().any(|a| access.may_read_source(a.source))
+/// Rows with the marking of their source's label, so every item shows who may see it.
+fn marked<'a>(
+    access: &'a sealane::access::Access,
+    rows: impl IntoIterator<Item = Row> + 'a,
+) -> impl Iterator<Item = Row> + 'a {
+    rows.into_iter().map(move |r| {
+        let marking = access.label(r.source()).map(sealane_core::Label::marking);
+        r.with_marking(marking)
+    })
 }
 
-fn readable<'a>(
+/// The positions the reader may see (a position is readable if any report of it,
+/// first or duplicate, is), each showing only the reports (sources) it may see:
+/// neither a restricted source's id nor its marking leaks through a duplicate.
+fn readable(
     access: &mut sealane::access::Access,
-    rows: &'a [sealane_store::StoredPosition],
-) -> Vec<&'a sealane_store::StoredPosition> {
-    rows.iter().filter(|p| may_read(access, p)).collect()
+    rows: &[sealane_store::StoredPosition],
+) -> Vec<sealane_store::StoredPosition> {
+    rows.iter().filter_map(|p| visible(access, p)).collect()
+}
+
+fn visible(
+    access: &mut sealane::access::Access,
+    p: &sealane_store::StoredPosition,
+) -> Option<sealane_store::StoredPosition> {
+    let mut reports: Vec<sealane_store::Provenance> =
+        std::iter::once(&p.provenance).chain(&p.also).filter(|r| access.may_read_source(r.source)).copied().collect();
+    if reports.is_empty() {
+        return None;
+    }
+    let mut q = p.clone();
+    q.provenance = reports.remove(0);
+    q.also = reports;
+    Some(q)
 }
 
 fn main() -> ExitCode {

@@ -33,6 +33,21 @@ pub struct Row {
     time_source: Option<&'static str>,
     source: u32,
     sources: usize,
+    /// The security marking of the source's label (e.g. `UNCLASSIFIED // REL TO CAN, KOR`).
+    marking: Option<String>,
+}
+
+impl Row {
+    /// The row's source id.
+    pub fn source(&self) -> u32 {
+        self.source
+    }
+
+    /// The row with its marking shown.
+    pub fn with_marking(mut self, marking: Option<String>) -> Row {
+        self.marking = marking;
+        self
+    }
 }
 
 impl From<&StoredPosition> for Row {
@@ -50,6 +65,7 @@ impl From<&StoredPosition> for Row {
             time_source: Some(p.time_source.name()),
             source: p.provenance.source,
             sources: 1 + p.also.len(),
+            marking: None,
         }
     }
 }
@@ -69,6 +85,7 @@ impl From<&LatestRow> for Row {
             time_source: None,
             source: p.source,
             sources: 1,
+            marking: None,
         }
     }
 }
@@ -91,6 +108,9 @@ fn json_obj(r: &Row) -> serde_json::Value {
     if r.sources > 1 {
         m.insert("sources".into(), r.sources.into());
     }
+    if let Some(mk) = &r.marking {
+        m.insert("marking".into(), mk.clone().into());
+    }
     serde_json::Value::Object(m)
 }
 
@@ -110,11 +130,11 @@ pub fn write_rows(out: &mut dyn Write, rows: impl IntoIterator<Item = Row>, form
             }
         }
         OutFormat::Csv => {
-            writeln!(out, "mmsi,time,lat,lon,sog,cog,heading,nav_status,class,source")?;
+            writeln!(out, "mmsi,time,lat,lon,sog,cog,heading,nav_status,class,source,marking")?;
             for r in rows {
                 writeln!(
                     out,
-                    "{},{},{:.7},{:.7},{},{},{},{},{},{}",
+                    "{},{},{:.7},{:.7},{},{},{},{},{},{},\"{}\"",
                     r.mmsi,
                     format_rfc3339_ms(r.time_ms),
                     r.lat,
@@ -124,7 +144,8 @@ pub fn write_rows(out: &mut dyn Write, rows: impl IntoIterator<Item = Row>, form
                     opt(r.heading),
                     opt(r.nav_status),
                     r.class,
-                    r.source
+                    r.source,
+                    r.marking.as_deref().unwrap_or("").replace('"', "\"\"")
                 )?;
                 n += 1;
             }

@@ -172,6 +172,12 @@ fn partners_see_exactly_what_is_released_to_them() {
             let visible = want.contains(&(*m as u64));
             assert_eq!(!track.is_empty(), visible, "{who} track {m}");
         }
+        // Every row shows its marking, and only markings of sources the reader may see.
+        for l in v.area.lines() {
+            let row: Value = serde_json::from_str(l).unwrap();
+            let marking = row["marking"].as_str().unwrap();
+            assert!(*who == "KOR" || *who == "CAN" || marking == "UNCLASSIFIED // TLP:CLEAR", "{who}: {marking}");
+        }
         // A forbidden vessel and a vessel that does not exist look the same.
         if !want.contains(&(KOREAN[0] as u64)) {
             assert_eq!(v.tracks[2], v.tracks[5], "{who}");
