@@ -240,6 +240,9 @@ enum Command {
         /// Expected density of vessels without AIS (and false alarms), per km².
         #[arg(long, default_value_t = 1e-4)]
         dark_density: f64,
+        /// Dead-reckoning uncertainty as a share of the distance run since the report.
+        #[arg(long, default_value_t = 0.3)]
+        reckon_growth: f64,
         /// No summary on stderr.
         #[arg(long, short = 'q')]
         quiet: bool,
@@ -792,6 +795,7 @@ fn run(cli: Cli) -> Result<()> {
             gate_sigmas,
             sar_sigma_m,
             dark_density,
+            reckon_growth,
             quiet,
             auth,
         } => {
@@ -820,6 +824,7 @@ fn run(cli: Cli) -> Result<()> {
                     gate_sigmas,
                     sar_sigma_m,
                     dark_density_per_km2: dark_density,
+                    reckon_growth,
                     ..sealane_fuse::FuseConfig::default()
                 },
             };
