@@ -396,3 +396,89 @@ fn base64_url_encode(b: &[u8]) -> String {
     }
     out
 }
+
+/// Subcommands of `sealane` (and of a group), from its help.
+fn subcommands(args: &[&str]) -> Vec<String> {
+    let mut a = args.to_vec();
+    a.push("--help");
+    let help = ok(&a, None);
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_command_that_reads_a_store_needs_a_token_once_tokens_exist() {
+    // Enumerated from the binary's own help, so a new command cannot escape: it must
+    // either refuse an unauthenticated read of a secured store, or be classified here.
+    const NOT_READS: [&str; 8] = [
+        "decode",   // reads files, never a store
+        "ingest",   // writes a store
+        "bench",    // builds its own stores
+        "simulate", // writes files
+        "eval",     // reads files
+        "demo",     // builds its own store
+        "admin",    // has its own admin-token check (tested above)
+        "audit",    // verifies the chain's integrity; prints no record
+    ];
+    let dir = std::env::temp_dir().join(format!("sealane-enum-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store_path = dir.join("s.sqlite");
+    let store = store_path.to_str().unwrap();
+    nmea(&dir.join("kor.nmea"), &KOREAN, 1_772_323_200_000, 5, 35.0);
+    ok(&["ingest", "-q", "--store", store, "--label", &korean_label(), dir.join("kor.nmea").to_str().unwrap()], None);
+    ok(&["admin", "token", "create", "--store", store, "--id", "a", "--nation", "KOR", "--clearance", "SECRET"], None);
+    let det = dir.join("sar.csv");
+    std::fs::write(&det, "detection_id,time,lat,lon,length_m,heading,confidence,sensor,scene_id,footprint,label\nd1,2026-03-01T00:01:00Z,35.0,126.0,,,0.9,T,S,,\n").unwrap();
+    let out = dir.join("out");
+    let det_s = det.to_str().unwrap().to_string();
+    let out_s = out.to_str().unwrap().to_string();
+    let mut checked = 0;
+    for cmd in subcommands(&[]) {
+        if NOT_READS.contains(&cmd.as_str()) {
+            continue;
+        }
+        let invocations: Vec<Vec<String>> = match cmd.as_str() {
+            "query" => subcommands(&["query"])
+                .into_iter()
+                .map(|q| {
+                    let mut a = vec!["query".to_string(), q.clone(), "--store".into(), store.into()];
+                    match q.as_str() {
+                        "track" => a.extend(["--mmsi".into(), "440000001".into()]),
+                        "area" => a.extend(["--bbox".into(), "120,30,135,45".into()]),
+                        _ => {}
+                    }
+                    a
+                })
+                .collect(),
+            "detect" => vec![vec!["detect".into(), "-q".into(), "--store".into(), store.into()]],
+            "export" => vec![vec!["export".into(), "--store".into(), store.into(), "--out".into(), out_s.clone()]],
+            "fuse" => vec![vec![
+                "fuse".into(),
+                "-q".into(),
+                "--store".into(),
+                store.into(),
+                "--detections".into(),
+                det_s.clone(),
+            ]],
+            other => panic!("command {other:?} is neither classified as not reading a store nor checked here"),
+        };
+        for a in invocations {
+            let args: Vec<&str> = a.iter().map(String::as_str).collect();
+            let o = run(&args, None);
+            assert!(!o.status.success(), "{args:?} read a secured store without a token");
+            assert!(String::from_utf8_lossy(&o.stderr).contains("not authenticated"), "{args:?}");
+            assert!(o.stdout.is_empty(), "{args:?} printed data");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "{checked}");
+    assert!(!out.exists(), "export wrote files without a token");
+    let _ = std::fs::remove_dir_all(&dir);
+}
