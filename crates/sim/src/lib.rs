@@ -278,7 +278,7 @@ impl Simulation {
             v.next_static_ms = first + rng.below(360_000) as i64;
             queue.push(Reverse((first + rng.below(10_000) as i64, i as u32)));
         }
-        let truth = Truth::new(&vessels, Zones::defaults(), start_ms, end_ms);
+        let truth = Truth::new(&vessels, Zones::defaults());
         Ok(Simulation {
             stations: scenario.stations.clone(),
             satellites: scenario.satellites.clone(),
@@ -669,14 +669,14 @@ fn static_messages(v: &SimVessel) -> Vec<Message> {
     let stern = (v.length_m - bow as f64).max(0.0).round() as u16;
     let port = ((v.beam_m / 2.0).round() as u8).min(63);
     if v.class_b {
-        let header = |_| Header { msg_type: 24, repeat: 0, mmsi: v.mmsi };
+        let header = Header { msg_type: 24, repeat: 0, mmsi: v.mmsi };
         return vec![
             Message::StaticDataReport(StaticDataReport {
-                header: header(()),
+                header,
                 part: StaticDataPart::A { shipname: Text::from_ascii(&v.name) },
             }),
             Message::StaticDataReport(StaticDataReport {
-                header: header(()),
+                header,
                 part: StaticDataPart::B {
                     shiptype: spec.shiptype,
                     vendor_id: Text::from_ascii("SLN"),

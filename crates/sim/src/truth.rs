@@ -87,7 +87,7 @@ pub struct Truth {
 
 impl Truth {
     /// Truth for `vessels` against `zones`.
-    pub fn new(vessels: &[SimVessel], zones: Zones, _start_ms: i64, _end_ms: i64) -> Truth {
+    pub fn new(vessels: &[SimVessel], zones: Zones) -> Truth {
         Truth {
             zones,
             per: vec![PerVessel::default(); vessels.len()],
@@ -117,18 +117,9 @@ impl Truth {
                 continue;
             }
             let stay = p.stays.swap_remove(k);
-            let name = zone.name.clone();
-            self.events.push(TruthEvent {
-                kind: "zone_exit",
-                start_ms: t,
-                end_ms: t,
-                mmsi: vec![self.mmsi[i]],
-                lat: s.lat,
-                lon: s.lon,
-                details: json!({"zone": name}),
-            });
+            self.events.push(crossing("zone_exit", self.mmsi[i], t, s, &zone.name));
             if stay.last - stay.first >= HOUR_MS {
-                self.events.push(dwell(self.mmsi[i], &stay, &name, s));
+                self.events.push(dwell(self.mmsi[i], &stay, &zone.name));
             }
         }
         for (z, zone) in self.zones.iter().enumerate() {
@@ -137,15 +128,7 @@ impl Truth {
             }
             p.stays.push(Stay { zone: z as u16, first: t, last: t, entered: !first });
             if !first {
-                self.events.push(TruthEvent {
-                    kind: "zone_entry",
-                    start_ms: t,
-                    end_ms: t,
-                    mmsi: vec![self.mmsi[i]],
-                    lat: s.lat,
-                    lon: s.lon,
-                    details: json!({"zone": zone.name}),
-                });
+                self.events.push(crossing("zone_entry", self.mmsi[i], t, s, &zone.name));
             }
         }
     }
@@ -180,8 +163,7 @@ impl Truth {
             for stay in &p.stays {
                 if stay.last - stay.first >= HOUR_MS {
                     let name = self.zones.iter().nth(stay.zone as usize).map(|z| z.name.clone()).unwrap_or_default();
-                    let s = State { lat: f64::NAN, lon: f64::NAN, sog_kn: 0.0, cog: 0.0, turning: false };
-                    let mut e = dwell(vessels[i].mmsi, stay, &name, &s);
+                    let mut e = dwell(vessels[i].mmsi, stay, &name);
                     e.details["open"] = json!(true);
                     self.events.push(e);
                 }
@@ -304,7 +286,20 @@ impl Truth {
     }
 }
 
-fn dwell(mmsi: u32, stay: &Stay, zone: &str, _at: &State) -> TruthEvent {
+/// A zone entry or exit at `t`, where the vessel was.
+fn crossing(kind: &'static str, mmsi: u32, t: i64, s: &State, zone: &str) -> TruthEvent {
+    TruthEvent {
+        kind,
+        start_ms: t,
+        end_ms: t,
+        mmsi: vec![mmsi],
+        lat: s.lat,
+        lon: s.lon,
+        details: json!({"zone": zone}),
+    }
+}
+
+fn dwell(mmsi: u32, stay: &Stay, zone: &str) -> TruthEvent {
     TruthEvent {
         kind: "zone_dwell",
         start_ms: stay.first,
