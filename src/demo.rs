@@ -203,6 +203,7 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         watchlist: Watchlist::default_list(),
         store_positions: true,
         allowed_sources: None,
+        live: None,
     };
     let mut quiet_err = Vec::new();
     let summary = detect::run(detect_cfg, &mut printer, &mut quiet_err, pipeline_stop)?;

@@ -43,6 +43,23 @@ pub struct DetectConfig {
     /// Replaying a store: only records of these sources (the reader's readable
     /// sources: derived events are computed from what the audience may read).
     pub allowed_sources: Option<std::collections::BTreeSet<u32>>,
+    /// A live view of what arrives (`sealane serve`).
+    pub live: Option<LiveTap>,
+}
+
+/// What a live run shows as soon as it arrives, before the reorder window.
+pub trait Live: Send {
+    /// Records as they arrive, and the reasons of lines rejected meanwhile.
+    fn arrived(&mut self, records: &[sealane_ingest::clean::Record], rejects: &[&'static str]);
+}
+
+/// A boxed [`Live`] (so the settings stay printable).
+pub struct LiveTap(pub Box<dyn Live>);
+
+impl std::fmt::Debug for LiveTap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LiveTap")
+    }
 }
 
 /// What a run did.
@@ -104,8 +121,18 @@ pub fn event_value(e: &Event, evidence: Vec<Value>) -> Value {
     })
 }
 
+/// Stored events as contract JSON, their evidence named by store source.
+pub fn stored_event_values(events: &[Event], sources: BTreeMap<u32, String>) -> Vec<Value> {
+    let names = Names::Store(sources);
+    events.iter().map(|e| event_value_named(e, &names)).collect()
+}
+
 /// One event as a JSON line, its evidence named by input and line or by store source.
 fn event_json(e: &Event, names: &Names) -> String {
+    event_value_named(e, names).to_string()
+}
+
+fn event_value_named(e: &Event, names: &Names) -> Value {
     let evidence: Vec<Value> = e
         .evidence
         .iter()
@@ -122,7 +149,7 @@ fn event_json(e: &Event, names: &Names) -> String {
             v
         })
         .collect();
-    event_value(e, evidence).to_string()
+    event_value(e, evidence)
 }
 
 /// The detectors, built on another thread while the first input is read
@@ -154,6 +181,8 @@ struct Run<'a> {
     out: &'a mut dyn Write,
     names: Names,
     stored: usize,
+    live: Option<LiveTap>,
+    last_stored: Instant,
 }
 
 impl Run<'_> {
@@ -165,7 +194,10 @@ impl Run<'_> {
             }
         }
         if let Some(store) = self.store.as_mut() {
-            if force || self.to_store.len() >= 10_000 {
+            // A live run stores its events within a second of their release.
+            let due = !self.to_store.is_empty() && self.last_stored.elapsed() >= Duration::from_secs(1);
+            if force || due || self.to_store.len() >= 10_000 {
+                self.last_stored = Instant::now();
                 store.put_events(&self.to_store)?;
                 self.stored += self.to_store.len();
                 self.to_store.clear();
@@ -178,6 +210,12 @@ impl Run<'_> {
 impl Consumer for Run<'_> {
     fn name(&self) -> &'static str {
         "detect"
+    }
+
+    fn arrived(&mut self, records: &[sealane_ingest::clean::Record], rejects: &[&'static str]) {
+        if let Some(l) = self.live.as_mut() {
+            l.0.arrived(records, rejects);
+        }
     }
 
     fn record(&mut self, c: Cleaned) -> Result<()> {
@@ -256,8 +294,17 @@ pub fn run(
         let identities = store.identity_rows()?;
         let mut next_identity = 0;
         let mut events = Vec::new();
-        let mut run =
-            Run { detectors, events: Vec::new(), to_store: Vec::new(), store: writable.take(), out, names, stored: 0 };
+        let mut run = Run {
+            detectors,
+            events: Vec::new(),
+            to_store: Vec::new(),
+            store: writable.take(),
+            out,
+            names,
+            stored: 0,
+            live: None,
+            last_stored: Instant::now(),
+        };
         let allowed = cfg.allowed_sources.clone();
         let allowed_id = move |s: u32| allowed.as_ref().is_none_or(|a| a.contains(&s));
         let feed_identities = |run: &mut Run<'_>, until: i64, next: &mut usize| {
@@ -309,6 +356,8 @@ pub fn run(
         out,
         names: Names::Inputs { names, starts: Vec::new() },
         stored: 0,
+        live: cfg.live,
+        last_stored: Instant::now(),
     };
     match (&cfg.store, cfg.store_positions) {
         (Some(path), true) => {

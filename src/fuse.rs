@@ -214,6 +214,18 @@ pub fn write_results(out: &mut dyn Write, d: &[Detection], r: &FuseResult) -> Re
 /// Runs fusion; JSON lines to `out`, diagnostics to `err`.
 pub fn run(cfg: &FuseRun, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<AtomicBool>) -> Result<FuseSummary> {
     let (detections, rejected) = read_detections(&cfg.detections, &cfg.detections_label)?;
+    run_on(cfg, detections, rejected, out, err, stop)
+}
+
+/// Runs fusion on detections already read (e.g. only those an audience may read).
+pub fn run_on(
+    cfg: &FuseRun,
+    detections: Vec<Detection>,
+    rejected: Vec<Reject>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    stop: Arc<AtomicBool>,
+) -> Result<FuseSummary> {
     for r in rejected.iter().take(10) {
         writeln!(err, "sealane fuse: {}: {}", r.place, r.reason)?;
     }

@@ -5,7 +5,7 @@
 //! JSON today) so they can be tested in-process; `main.rs` only parses
 //! arguments and calls in here.
 
-pub mod access;
+pub use sealane_server::access;
 pub mod bench;
 pub mod bench_fuse;
 pub mod decode;
@@ -20,6 +20,7 @@ pub mod gpsd;
 pub mod ingest;
 pub mod pipeline;
 pub mod query;
+pub mod serve;
 pub mod simulate;
 
 pub mod json;

@@ -112,16 +112,8 @@ enum Command {
         /// A store: replayed when no inputs are given, else where the events are also written.
         #[arg(long)]
         store: Option<PathBuf>,
-        /// Thresholds (TOML; see --print-config for every key and its default).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Zones (GeoJSON polygons); replaces the built-in zones. Repeatable.
-        #[arg(long)]
-        zones: Vec<PathBuf>,
-        /// Watchlist CSV (OFAC sdn.csv, or imo,mmsi,name,callsign,list,reason); replaces the
-        /// built-in OFAC SDN snapshot. Repeatable.
-        #[arg(long)]
-        watchlist: Vec<PathBuf>,
+        #[command(flatten)]
+        detectors: DetectorOpts,
         /// auto, nmea, csv, or a CSV dialect.
         #[arg(long, default_value = "auto")]
         format: String,
@@ -280,6 +272,40 @@ enum Command {
     /// The main job, with no set-up: a simulated day in Korean waters served live over
     /// TCP, run through the whole pipeline into an embedded store, events printed as they
     /// happen and scored against the ground truth at the end.
+    /// Run a live node: sources into the store through the detectors, and the HTTP API,
+    /// OGC API Features, WebSocket streams, /metrics and the web map.
+    Serve {
+        /// The store (created if missing).
+        #[arg(long)]
+        store: PathBuf,
+        /// Live sources: tcp://HOST:PORT (client), tcp-listen://ADDR, udp://ADDR, or files to replay.
+        inputs: Vec<String>,
+        /// HTTP address.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// auto, nmea, csv, or a CSV dialect.
+        #[arg(long, default_value = "auto")]
+        format: String,
+        /// Label of the input records: `public` (default) or a JSON label.
+        #[arg(long, default_value = "public")]
+        label: String,
+        /// Source name (default: each input's name).
+        #[arg(long)]
+        source_name: Option<String>,
+        /// Reorder window, seconds of data time.
+        #[arg(long, default_value_t = 30.0)]
+        window: f64,
+        /// Satellite detection files (Sealane CSV or KSAT exports), fused per audience.
+        #[arg(long)]
+        detections: Vec<PathBuf>,
+        /// Label of detections whose file gives none (KSAT exports).
+        #[arg(long, default_value = "public")]
+        detections_label: String,
+        #[command(flatten)]
+        detectors: DetectorOpts,
+        #[command(flatten)]
+        policy: PolicyOpts,
+    },
     Demo {
         /// Scenario: a built-in name or a TOML file.
         #[arg(long, default_value = "korea")]
@@ -373,6 +399,26 @@ struct AuthOpts {
     /// API token (default: $SEALANE_TOKEN); needed once a store has issued tokens.
     #[arg(long)]
     token: Option<String>,
+    #[command(flatten)]
+    policy: PolicyOpts,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct DetectorOpts {
+    /// Thresholds (TOML; see `sealane detect --print-config` for every key and its default).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Zones (GeoJSON polygons); replaces the built-in zones. Repeatable.
+    #[arg(long)]
+    zones: Vec<PathBuf>,
+    /// Watchlist CSV (OFAC sdn.csv, or imo,mmsi,name,callsign,list,reason); replaces the
+    /// built-in OFAC SDN snapshot. Repeatable.
+    #[arg(long)]
+    watchlist: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct PolicyOpts {
     /// Releasability policy (TOML; default: the built-in bilateral policy).
     #[arg(long)]
     policy: Option<PathBuf>,
@@ -643,58 +689,16 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Detect {
-            inputs,
-            store,
-            config,
-            zones,
-            watchlist,
-            format,
-            label,
-            tz,
-            window,
-            print_config,
-            quiet,
-            auth,
-        } => {
-            let config = match &config {
-                Some(p) => {
-                    let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-                    Config::from_toml(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?
-                }
-                None => Config::default(),
-            };
+        Command::Detect { inputs, store, detectors, format, label, tz, window, print_config, quiet, auth } => {
             if print_config {
-                print!("{}", config.to_toml());
+                print!("{}", load_config(detectors.config.as_deref())?.to_toml());
                 return Ok(());
             }
             let mut err = io::stderr();
-            let zones = if zones.is_empty() {
-                Zones::defaults()
-            } else {
-                let mut z = Zones::none();
-                for p in &zones {
-                    let text = read_input_bytes(p)?;
-                    z.add_geojson(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?;
-                }
-                z
-            };
-            let watchlist = if watchlist.is_empty() {
-                Watchlist::default_list()
-            } else {
-                let mut w = Watchlist::none();
-                for p in &watchlist {
-                    // Latin-1 (the OFAC file) and UTF-8 both read: bytes that are not UTF-8 are Latin-1.
-                    let bytes = read_input_bytes(p)?;
-                    let text = String::from_utf8(bytes)
-                        .unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect());
-                    w.add_csv(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?;
-                }
-                for s in w.skipped().iter().take(5) {
-                    writeln!(err, "sealane detect: watchlist row skipped: {s}")?;
-                }
-                w
-            };
+            let (config, zones, watchlist) = load_detectors(&detectors)?;
+            for s in watchlist.skipped().iter().take(5) {
+                writeln!(err, "sealane detect: watchlist row skipped: {s}")?;
+            }
             // Replaying a store reads it: through the policy decision point, audited.
             let allowed_sources = match (&store, inputs.is_empty()) {
                 (Some(path), true) => {
@@ -721,6 +725,7 @@ fn run(cli: Cli) -> Result<()> {
                 watchlist,
                 store_positions: false,
                 allowed_sources,
+                live: None,
             };
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -848,6 +853,47 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Serve {
+            store,
+            inputs,
+            listen,
+            format,
+            label,
+            source_name,
+            window,
+            detections,
+            detections_label,
+            detectors,
+            policy,
+        } => {
+            load_detectors(&detectors)?;
+            let det_label = Label::parse(&detections_label).map_err(anyhow::Error::msg)?;
+            let (detections, rejected) = sealane::fuse::read_detections(&detections, &det_label)?;
+            for r in rejected.iter().take(10) {
+                eprintln!("sealane serve: {}: {}", r.place, r.reason);
+            }
+            let cfg = sealane::serve::ServeConfig {
+                server: sealane::serve::ServerConfig {
+                    store,
+                    listen,
+                    policy: sealane::access::load_policy(policy.policy.as_deref())?,
+                    oidc: load_oidc(&policy)?,
+                    detectors: Arc::new(move || load_detectors(&detectors)),
+                    detections,
+                    hub_capacity: 256,
+                },
+                source: SourceConfig {
+                    inputs,
+                    format: Format::parse(&format).map_err(anyhow::Error::msg)?,
+                    label: Label::parse(&label).map_err(anyhow::Error::msg)?,
+                    source_name,
+                    clean: CleanOptions { window_ms: (window * 1000.0) as i64, ..CleanOptions::default() },
+                    progress: false,
+                    ..SourceConfig::default()
+                },
+            };
+            sealane::serve::run(cfg, &mut io::stderr(), stop_flag())
+        }
         Command::Demo { scenario, speed, feed, dir } => {
             let scenario = simulate::load_scenario(&scenario)?;
             let cfg = demo::DemoConfig { scenario, speed, feed, dir };
@@ -863,7 +909,7 @@ fn run(cli: Cli) -> Result<()> {
                     let mut access = open_access(&opts.store, &opts.auth)?;
                     let store = Store::open_read_only(&opts.store)?;
                     let rows = store.track(mmsi, f, t)?;
-                    let kept = readable(&mut access, &rows);
+                    let kept = access.readable(&rows);
                     access.audit(
                         "read",
                         &format!("query track mmsi={mmsi}"),
@@ -877,7 +923,7 @@ fn run(cli: Cli) -> Result<()> {
                     let mut access = open_access(&opts.store, &opts.auth)?;
                     let store = Store::open_read_only(&opts.store)?;
                     let rows = store.area(bbox_v, f, t)?;
-                    let kept = readable(&mut access, &rows);
+                    let kept = access.readable(&rows);
                     access.audit("read", &format!("query area {bbox}"), &format!("{{\"rows\":{}}}", kept.len()))?;
                     write_rows(&mut out, marked(&access, kept.iter().map(Row::from)), opts.format)?;
                 }
@@ -894,7 +940,7 @@ fn run(cli: Cli) -> Result<()> {
                         st.scan_time_ordered(i64::MIN / 2, i64::MAX / 2, |p| {
                             let inside = bbox_v.is_none_or(|b| b.contains(p.lat(), p.lon()));
                             if inside {
-                                if let Some(v) = visible(&mut access, &p) {
+                                if let Some(v) = access.visible(&p) {
                                     latest.insert(p.mmsi, v);
                                 }
                             }
@@ -1043,10 +1089,52 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            Config::from_toml(&text, &p.display().to_string()).map_err(anyhow::Error::msg)
+        }
+        None => Ok(Config::default()),
+    }
+}
+
+/// Thresholds, zones and watchlists, from files or the built-in defaults.
+fn load_detectors(o: &DetectorOpts) -> Result<(Config, Zones, Watchlist)> {
+    let config = load_config(o.config.as_deref())?;
+    let zones = if o.zones.is_empty() {
+        Zones::defaults()
+    } else {
+        let mut z = Zones::none();
+        for p in &o.zones {
+            let text = read_input_bytes(p)?;
+            z.add_geojson(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?;
+        }
+        z
+    };
+    let watchlist = if o.watchlist.is_empty() {
+        Watchlist::default_list()
+    } else {
+        let mut w = Watchlist::none();
+        for p in &o.watchlist {
+            // Latin-1 (the OFAC file) and UTF-8 both read: bytes that are not UTF-8 are Latin-1.
+            let bytes = read_input_bytes(p)?;
+            let text = String::from_utf8(bytes).unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect());
+            w.add_csv(&text, &p.display().to_string()).map_err(anyhow::Error::msg)?;
+        }
+        w
+    };
+    Ok((config, zones, watchlist))
+}
+
+fn load_oidc(p: &PolicyOpts) -> Result<Option<sealane_share::oidc::OidcConfig>> {
+    sealane::access::load_oidc(p.jwks.as_deref(), &p.audience, p.issuer.as_deref())
+}
+
 fn open_access(store: &Path, auth: &AuthOpts) -> Result<sealane::access::Access> {
-    let policy = sealane::access::load_policy(auth.policy.as_deref())?;
+    let policy = sealane::access::load_policy(auth.policy.policy.as_deref())?;
     let token = sealane::access::token_arg(auth.token.clone());
-    let oidc = sealane::access::load_oidc(auth.jwks.as_deref(), &auth.audience, auth.issuer.as_deref())?;
+    let oidc = load_oidc(&auth.policy)?;
     sealane::access::Access::open(store, token.as_deref(), sealane_share::auth::Scope::Read, policy, oidc.as_ref())
 }
 
@@ -1059,31 +1147,6 @@ fn marked<'a>(
         let marking = access.label(r.source()).map(sealane_core::Label::marking);
         r.with_marking(marking)
     })
-}
-
-/// The positions the reader may see (a position is readable if any report of it,
-/// first or duplicate, is), each showing only the reports (sources) it may see:
-/// neither a restricted source's id nor its marking leaks through a duplicate.
-fn readable(
-    access: &mut sealane::access::Access,
-    rows: &[sealane_store::StoredPosition],
-) -> Vec<sealane_store::StoredPosition> {
-    rows.iter().filter_map(|p| visible(access, p)).collect()
-}
-
-fn visible(
-    access: &mut sealane::access::Access,
-    p: &sealane_store::StoredPosition,
-) -> Option<sealane_store::StoredPosition> {
-    let mut reports: Vec<sealane_store::Provenance> =
-        std::iter::once(&p.provenance).chain(&p.also).filter(|r| access.may_read_source(r.source)).copied().collect();
-    if reports.is_empty() {
-        return None;
-    }
-    let mut q = p.clone();
-    q.provenance = reports.remove(0);
-    q.also = reports;
-    Some(q)
 }
 
 fn main() -> ExitCode {

@@ -82,6 +82,10 @@ pub trait Consumer {
     fn chunk(&mut self, _chunk: SealedChunk) -> Result<()> {
         Ok(())
     }
+    /// Records as they arrive, before cleaning (duplicates not yet merged, not
+    /// yet in time order), and the reasons of the lines rejected meanwhile: what
+    /// a live view shows at once, without waiting out the reorder window.
+    fn arrived(&mut self, _records: &[Record], _rejects: &[&'static str]) {}
     /// A record, in time order within the reorder window.
     fn record(&mut self, c: Cleaned) -> Result<()>;
     /// The end of a batch: every line through global line `through` has been read,
@@ -114,6 +118,10 @@ impl Consumer for Both<'_> {
     }
     fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
         self.first.chunk(chunk)
+    }
+    fn arrived(&mut self, records: &[Record], rejects: &[&'static str]) {
+        self.first.arrived(records, rejects);
+        self.second.arrived(records, rejects);
     }
     fn record(&mut self, c: Cleaned) -> Result<()> {
         self.second.record(c.clone())?;
@@ -149,6 +157,8 @@ pub struct PipelineSummary {
 struct Batch {
     chunk: Option<SealedChunk>,
     records: Vec<Record>,
+    /// Reasons of the lines rejected in this batch.
+    rejects: Vec<&'static str>,
     /// Highest global line number read so far.
     through: u64,
     bytes: u64,
@@ -164,6 +174,8 @@ enum Msg {
 }
 
 const BATCH_LINES: usize = 16 * 1024;
+/// Longest a network line waits on the reading thread before its batch is sent.
+const LIVE_BATCH: Duration = Duration::from_millis(20);
 
 struct Reader {
     tx: SyncSender<Msg>,
@@ -173,6 +185,7 @@ struct Reader {
     /// The raw message log, when the consumer keeps one.
     raw: Option<RawChunkBuilder>,
     records: Vec<Record>,
+    rejects: Vec<&'static str>,
     parsed: Vec<sealane_ingest::Parsed>,
     global_line: u64,
     lines_in_batch: usize,
@@ -205,6 +218,7 @@ impl Reader {
         match n.line(bytes, arrival_ms, &mut self.parsed) {
             Ok(()) => {}
             Err(r) => {
+                self.rejects.push(r.reason);
                 if self.shown_rejects < 20 {
                     let place =
                         r.offset.map_or(format!("{input}:{line_no}"), |o| format!("{input}:{line_no}:{}", o + 1));
@@ -233,7 +247,10 @@ impl Reader {
         self.lines_in_batch = 0;
         let next = self.recycled.try_recv().unwrap_or_default();
         let records = std::mem::replace(&mut self.records, next);
-        self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok()
+        let rejects = std::mem::take(&mut self.rejects);
+        self.tx
+            .send(Msg::Batch(Batch { chunk, records, rejects, through: self.global_line, bytes: self.bytes }))
+            .is_ok()
     }
 }
 
@@ -250,6 +267,7 @@ fn read_inputs(
         recycled,
         raw: first_chunk.map(RawChunkBuilder::new),
         records: Vec::new(),
+        rejects: Vec::new(),
         parsed: Vec::new(),
         global_line: 0,
         lines_in_batch: 0,
@@ -306,7 +324,7 @@ fn read_network(
         for e in erx.try_iter() {
             let _ = r.tx.send(Msg::Event(format!("{}: {}", e.source, e.what)));
         }
-        match lrx.recv_timeout(Duration::from_millis(200)) {
+        match lrx.recv_timeout(LIVE_BATCH) {
             Ok(lines) => {
                 for l in lines {
                     line_no += 1;
@@ -320,8 +338,9 @@ fn read_network(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        // A live feed commits on time, not only on volume.
-        if last_send.elapsed() >= Duration::from_millis(500) {
+        // A live feed moves on time, not only on volume: what arrived reaches
+        // live clients within this (the store still commits on its own interval).
+        if last_send.elapsed() >= LIVE_BATCH {
             last_send = Instant::now();
             let c = r.seal();
             if !r.send(c) {
@@ -425,6 +444,7 @@ fn clean_loop(
                 through = b.through;
                 summary.bytes = b.bytes;
                 let mut records = b.records;
+                consumer.arrived(&records, &b.rejects);
                 for r in records.drain(..) {
                     cleaner.push(r, &mut released);
                 }

@@ -41,6 +41,11 @@ impl Bbox {
         Ok(Bbox { west, south, east, north })
     }
 
+    /// The whole world.
+    pub fn world() -> Bbox {
+        Bbox { west: -180.0, south: -90.0, east: 180.0, north: 90.0 }
+    }
+
     /// True when the point is inside (edges included).
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
         let lon_ok = if self.west <= self.east {

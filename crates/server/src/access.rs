@@ -14,7 +14,7 @@ use sealane_core::Label;
 use sealane_share::auth::{self, Scope};
 use sealane_share::oidc::OidcConfig;
 use sealane_share::{Policy, RecordState, Subject, audit, decide, release};
-use sealane_store::Store;
+use sealane_store::{Provenance, Store, StoredPosition};
 
 /// The environment variable a token may come from.
 pub const TOKEN_ENV: &str = "SEALANE_TOKEN";
@@ -136,6 +136,37 @@ impl Access {
     pub fn reads_everything(&mut self) -> bool {
         let ids: Vec<u32> = self.labels.keys().copied().collect();
         ids.into_iter().all(|s| self.may_read_source(s))
+    }
+
+    /// What the reader may read, for derived products.
+    pub fn audience(&mut self) -> crate::Audience {
+        let readable = self.readable_sources();
+        crate::Audience { subject: self.subject.clone(), readable, policy: std::sync::Arc::new(self.policy.clone()) }
+    }
+
+    /// The policy decisions are made against.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// A stored position as the reader may see it: readable if any report of it
+    /// (first or duplicate) is, showing only the readable reports, so neither a
+    /// restricted source's id nor its marking leaks through a duplicate.
+    pub fn visible(&mut self, p: &StoredPosition) -> Option<StoredPosition> {
+        let mut reports: Vec<Provenance> =
+            std::iter::once(&p.provenance).chain(&p.also).filter(|r| self.may_read_source(r.source)).copied().collect();
+        if reports.is_empty() {
+            return None;
+        }
+        let mut q = p.clone();
+        q.provenance = reports.remove(0);
+        q.also = reports;
+        Some(q)
+    }
+
+    /// The positions of `rows` the reader may see ([`Access::visible`]).
+    pub fn readable(&mut self, rows: &[StoredPosition]) -> Vec<StoredPosition> {
+        rows.iter().filter_map(|p| self.visible(p)).collect()
     }
 
     /// Appends to the audit log.
