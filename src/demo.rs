@@ -36,6 +36,10 @@ pub struct DemoConfig {
     pub feed: String,
     /// Directory for the store, the feed copy, events, truth and detections.
     pub dir: PathBuf,
+    /// Serve the operating picture (web app, API) here while the demo runs.
+    pub listen: Option<String>,
+    /// With `listen`: keep serving after the scores until Ctrl-C.
+    pub stay: bool,
 }
 
 /// What a demo found.
@@ -128,6 +132,23 @@ pub fn describe(v: &Value) -> String {
     )
 }
 
+/// The demo's server: the built-in policy and detectors, the store being filled.
+fn server_config(
+    store: &std::path::Path,
+    listen: &str,
+    detections: Vec<sealane_fuse::Detection>,
+) -> crate::serve::ServerConfig {
+    crate::serve::ServerConfig {
+        store: store.to_path_buf(),
+        listen: listen.to_string(),
+        policy: sealane_share::Policy::bilateral(),
+        oidc: None,
+        detectors: Arc::new(|| Ok((Config::default(), Zones::defaults(), Watchlist::default_list()))),
+        detections,
+        hub_capacity: 256,
+    }
+}
+
 /// Runs the demo; readable output to `out`, diagnostics to `err`.
 pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<AtomicBool>) -> Result<DemoSummary> {
     std::fs::create_dir_all(&cfg.dir).with_context(|| format!("creating {}", cfg.dir.display()))?;
@@ -206,7 +227,22 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         live: None,
     };
     let mut quiet_err = Vec::new();
-    let summary = detect::run(detect_cfg, &mut printer, &mut quiet_err, pipeline_stop)?;
+    let picture = match &cfg.listen {
+        Some(addr) => {
+            let s = crate::serve::Server::start(server_config(&store, addr, Vec::new()))?;
+            writeln!(printer.out, "  Operating picture (web map, API, OGC API Features): http://{}/\n", s.addr)?;
+            Some(s)
+        }
+        None => None,
+    };
+    let detect_cfg = DetectConfig { live: picture.as_ref().map(|s| s.tap()), ..detect_cfg };
+    let summary = match &picture {
+        Some(s) => {
+            let mut sink = s.event_sink(&mut printer);
+            detect::run(detect_cfg, &mut sink, &mut quiet_err, pipeline_stop)?
+        }
+        None => detect::run(detect_cfg, &mut printer, &mut quiet_err, pipeline_stop)?,
+    };
     printer.flush()?;
     let (count, routine_count) = (printer.count, printer.routine);
     let _ = watcher.join();
@@ -269,5 +305,24 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         store.display(),
         store.display()
     )?;
+    if let Some(s) = picture {
+        if cfg.stay {
+            writeln!(
+                out,
+                "\nThe operating picture stays at http://{}/ (the SAR passes included); Ctrl-C to stop.",
+                s.addr
+            )?;
+            // The satellite passes are served too, once they exist.
+            let addr = s.addr.to_string();
+            s.stop()?;
+            let (detections, _) =
+                crate::fuse::read_detections(std::slice::from_ref(&detections_path), &Label::public_ais())?;
+            let s = crate::serve::Server::start(server_config(&store, &addr, detections))?;
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            s.stop()?;
+        }
+    }
     Ok(DemoSummary { events: count, truth: truth.len(), scores })
 }

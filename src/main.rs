@@ -319,6 +319,12 @@ enum Command {
         /// Directory for the store and the run's files.
         #[arg(long, default_value = "sealane-demo")]
         dir: PathBuf,
+        /// Serve the operating picture (web map, API) here; `none` to serve nothing.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Exit after the scores instead of serving the picture until Ctrl-C.
+        #[arg(long)]
+        exit: bool,
     },
 }
 
@@ -894,9 +900,10 @@ fn run(cli: Cli) -> Result<()> {
             };
             sealane::serve::run(cfg, &mut io::stderr(), stop_flag())
         }
-        Command::Demo { scenario, speed, feed, dir } => {
+        Command::Demo { scenario, speed, feed, dir, listen, exit } => {
             let scenario = simulate::load_scenario(&scenario)?;
-            let cfg = demo::DemoConfig { scenario, speed, feed, dir };
+            let listen = Some(listen).filter(|l| l != "none");
+            let cfg = demo::DemoConfig { scenario, speed, feed, dir, listen, stay: !exit };
             let mut out = io::stdout().lock();
             demo::run(cfg, &mut out, &mut io::stderr(), stop_flag())?;
             Ok(())

@@ -23,7 +23,14 @@ fn temp(name: &str) -> PathBuf {
 fn live_demo_over_tcp_finds_the_injected_behaviour() {
     let dir = temp("live");
     let scenario = simulate::load_scenario("yellow-sea-sts").unwrap();
-    let cfg = DemoConfig { scenario: scenario.clone(), speed: 20_000.0, feed: "127.0.0.1:0".into(), dir: dir.clone() };
+    let cfg = DemoConfig {
+        scenario: scenario.clone(),
+        speed: 20_000.0,
+        feed: "127.0.0.1:0".into(),
+        dir: dir.clone(),
+        listen: Some("127.0.0.1:0".into()),
+        stay: false,
+    };
     let mut out = Vec::new();
     let summary = demo::run(cfg, &mut out, &mut Vec::new(), Arc::new(AtomicBool::new(false))).unwrap();
     let text = String::from_utf8(out).unwrap();
