@@ -26,17 +26,19 @@ pub fn ok(args: &[&str], token: Option<&str>) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
-/// NMEA position reports for `mmsis`, one a minute for `n` minutes from `t0`.
-pub fn nmea(path: &Path, mmsis: &[u32], t0: i64, n: i64, lat: f64) {
+/// NMEA position reports for `mmsis` (vessel `i`'s `k`-th minute at `place(k, i)` =
+/// lat, lon, speed in 0.1 kn), one a minute for `n` minutes from `t0`.
+fn reports(path: &Path, mmsis: &[u32], t0: i64, n: i64, place: impl Fn(i64, usize) -> (f64, f64, u16)) {
     let mut out = Vec::new();
     for k in 0..n {
         for (i, &mmsi) in mmsis.iter().enumerate() {
+            let (lat, lon, speed) = place(k, i);
             let m = Message::Position(PositionReport {
                 msg_type: 1,
                 mmsi,
-                speed: 100,
-                lat: ((lat + i as f64 * 0.1) * 600_000.0) as i32,
-                lon: ((126.0 + k as f64 * 0.003) * 600_000.0) as i32,
+                speed,
+                lat: (lat * 600_000.0) as i32,
+                lon: (lon * 600_000.0) as i32,
                 course: 900,
                 heading: 90,
                 second: 0,
@@ -47,6 +49,12 @@ pub fn nmea(path: &Path, mmsis: &[u32], t0: i64, n: i64, lat: f64) {
         }
     }
     std::fs::write(path, out).unwrap();
+}
+
+/// NMEA position reports for `mmsis` steaming east at 10 kn, 0.1 degree of latitude
+/// apart from `lat`, one a minute for `n` minutes from `t0`.
+pub fn nmea(path: &Path, mmsis: &[u32], t0: i64, n: i64, lat: f64) {
+    reports(path, mmsis, t0, n, |k, i| (lat + i as f64 * 0.1, 126.0 + k as f64 * 0.003, 100));
 }
 
 pub const PUBLIC: [u32; 2] = [366000001, 366000002];
@@ -100,23 +108,5 @@ pub fn base64_url_encode(b: &[u8]) -> String {
 /// apart) at `lat`, `lon`, one a minute for `n` minutes from `t0`: an
 /// encounter, and loitering, far enough out at sea.
 pub fn nmea_still(path: &Path, mmsis: &[u32], t0: i64, n: i64, lat: f64, lon: f64) {
-    let mut out = Vec::new();
-    for k in 0..n {
-        for (i, &mmsi) in mmsis.iter().enumerate() {
-            let m = Message::Position(PositionReport {
-                msg_type: 1,
-                mmsi,
-                speed: 1,
-                lat: ((lat + i as f64 * 0.0005) * 600_000.0) as i32,
-                lon: (lon * 600_000.0) as i32,
-                course: 900,
-                heading: 90,
-                second: 0,
-                ..PositionReport::default()
-            });
-            let f = Framing { tag_time_ms: Some(t0 + k * 60_000), tag_source: Some("rx"), ..Framing::default() };
-            encode_sentences(&m, &f, &mut out);
-        }
-    }
-    std::fs::write(path, out).unwrap();
+    reports(path, mmsis, t0, n, |_, i| (lat + i as f64 * 0.0005, lon, 1));
 }

@@ -18,13 +18,12 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
-use axum::http::request::Parts;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-use crate::reader::{ApiError, Reader, authenticate, token_of};
+use crate::reader::{ApiError, Reader, authenticate};
 use crate::{App, Audience, Metrics};
 
 /// One position as it arrived.
@@ -209,25 +208,13 @@ pub async fn live(
     reader: Reader,
     axum::extract::Query(q): axum::extract::Query<LiveQuery>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    parts: LiveParts,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let filter = Filter::parse(q.bbox.as_deref(), q.types.as_deref()).map_err(ApiError::bad_request)?;
-    let Reader { mut access, audience } = reader;
+    let Reader { mut access, audience, token } = reader;
     let detail = format!("{{\"bbox\":{:?},\"types\":{:?}}}", q.bbox, q.types);
     crate::reader::blocking(move || access.audit("subscribe", "live", &detail).map_err(ApiError::from)).await?;
-    let token = parts.0;
     Ok(ws.on_upgrade(move |socket| client(app, socket, audience, filter, token, peer)))
-}
-
-/// The token a WebSocket came with (kept to re-check it while connected).
-pub struct LiveParts(Option<String>);
-
-impl axum::extract::FromRequestParts<Arc<App>> for LiveParts {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &Arc<App>) -> Result<LiveParts, ApiError> {
-        Ok(LiveParts(token_of(parts)))
-    }
 }
 
 /// How often a connected client's token and audience are checked again

@@ -70,6 +70,8 @@ pub struct Reader {
     pub access: Access,
     /// What the reader may read.
     pub audience: Audience,
+    /// The token it came with (a live stream checks it again while connected).
+    pub token: Option<String>,
 }
 
 /// The token of a request: the bearer header, else `access_token` in the query.
@@ -120,7 +122,7 @@ pub fn authenticate(app: &App, token: Option<&str>, peer: Option<SocketAddr>) ->
             ApiError::unauthenticated(format!("{e:#}"))
         })?;
     let audience = access.audience();
-    Ok(Reader { access, audience })
+    Ok(Reader { access, audience, token: token.map(str::to_string) })
 }
 
 impl FromRequestParts<Arc<App>> for Reader {

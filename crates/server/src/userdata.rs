@@ -75,9 +75,13 @@ fn label_of(access: &Access, given: Option<&Value>) -> Result<Label, ApiError> {
     Ok(label)
 }
 
-/// May the reader change a record labelled `label`? Only its originator's nation (or the local owner).
-fn may_change(access: &Access, label: &Label) -> bool {
-    access.subject().is_none_or(|s| s.nation == label.originator.nation)
+/// Only a record's originator's nation (or the local owner) may change or delete it.
+fn check_originator(access: &Access, label: &Label, what: &str) -> Result<(), ApiError> {
+    if access.subject().is_none_or(|s| s.nation == label.originator.nation) {
+        Ok(())
+    } else {
+        Err(ApiError { status: StatusCode::FORBIDDEN, message: format!("only the originator may change this {what}") })
+    }
 }
 
 fn readable(access: &mut Access, label: &str) -> Option<Label> {
@@ -248,12 +252,7 @@ pub async fn update_zone(
         let conn = open(&app)?;
         // Unreadable and missing look the same.
         let old = zone_label(&conn, id)?.and_then(|l| readable(&mut access, &l)).ok_or_else(ApiError::not_found)?;
-        if !may_change(&access, &old) {
-            return Err(ApiError {
-                status: StatusCode::FORBIDDEN,
-                message: "only the zone's originator may change it".into(),
-            });
-        }
+        check_originator(&access, &old, "zone")?;
         let z = zone_input(&body)?;
         let label = match z.label.as_ref() {
             Some(v) if !v.is_null() => label_of(&access, Some(v))?,
@@ -280,12 +279,7 @@ pub async fn delete_zone(
         let mut access = reader.access;
         let conn = open(&app)?;
         let old = zone_label(&conn, id)?.and_then(|l| readable(&mut access, &l)).ok_or_else(ApiError::not_found)?;
-        if !may_change(&access, &old) {
-            return Err(ApiError {
-                status: StatusCode::FORBIDDEN,
-                message: "only the zone's originator may delete it".into(),
-            });
-        }
+        check_originator(&access, &old, "zone")?;
         conn.execute("DELETE FROM server_zones WHERE id = ?1", [id]).map_err(db)?;
         access.audit("delete", &format!("zone {id}"), "{}").map_err(ApiError::from)?;
         Ok(StatusCode::NO_CONTENT.into_response())
@@ -402,12 +396,7 @@ pub async fn delete_alert(
         let conn = open(&app)?;
         let (_, _, _, label, _) =
             rules(&conn, &mut access)?.into_iter().find(|r| r.0 == id).ok_or_else(ApiError::not_found)?;
-        if !may_change(&access, &label) {
-            return Err(ApiError {
-                status: StatusCode::FORBIDDEN,
-                message: "only the rule's originator may delete it".into(),
-            });
-        }
+        check_originator(&access, &label, "alert rule")?;
         conn.execute("DELETE FROM server_alert_deliveries WHERE rule_id = ?1", [id]).map_err(db)?;
         conn.execute("DELETE FROM server_alert_rules WHERE id = ?1", [id]).map_err(db)?;
         access.audit("delete", &format!("alert rule {id}"), "{}").map_err(ApiError::from)?;
