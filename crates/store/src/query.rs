@@ -5,7 +5,7 @@ use rusqlite::{Row, params};
 use sealane_core::{Identity, VesselClass};
 
 use crate::block::{self, StoredPosition};
-use crate::writer::BLOCK_MAX_SPAN_MS;
+use crate::writer::{BLOCK_MAX_SPAN_MS, SMALL_BLOCK};
 use crate::{Error, Result, Store};
 
 /// A longitude/latitude box; `west > east` crosses the antimeridian.
@@ -212,6 +212,27 @@ impl Store {
                         ],
                         |r| r.get::<_, i64>(0),
                     )
+                    .map_err(|e| self.err(e))?;
+                for id in rows {
+                    ids.push(id.map_err(|e| self.err(e))?);
+                }
+            }
+        }
+        {
+            // Small blocks are not in the R*Tree (see the writer); the partial index finds them.
+            let mut st = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT id FROM position_blocks INDEXED BY position_blocks_small
+                     WHERE n < {SMALL_BLOCK} AND t_max >= ?1 AND t_min <= ?2
+                       AND lon_max >= ?3 AND lon_min <= ?4 AND lat_max >= ?5 AND lat_min <= ?6"
+                ))
+                .map_err(|e| self.err(e))?;
+            for part in bbox.parts() {
+                let rows = st
+                    .query_map(params![from_ms, to_ms, part.west, part.east, part.south, part.north], |r| {
+                        r.get::<_, i64>(0)
+                    })
                     .map_err(|e| self.err(e))?;
                 for id in rows {
                     ids.push(id.map_err(|e| self.err(e))?);

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 const V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -90,6 +90,17 @@ CREATE TABLE event_vessels (
 ) STRICT, WITHOUT ROWID;
 ";
 
+/// Version 3:
+/// - replacing an event deletes its vessel rows (and the foreign key cascades) by
+///   event id; without an index each replacement scans every event's vessels;
+/// - small blocks (a live feed writes one per vessel per commit, until they are
+///   merged) are found for area queries through a plain index on time and box
+///   rather than the R*Tree, whose insertions cost most of a live commit.
+const V3: &str = "
+CREATE INDEX event_vessels_event ON event_vessels (event_id);
+CREATE INDEX position_blocks_small ON position_blocks (t_max, t_min, lon_min, lon_max, lat_min, lat_max) WHERE n < 256;
+";
+
 /// Brings the schema up to [`VERSION`]. Fails on a store written by a newer build.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -112,6 +123,9 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if current < 2 {
         tx.execute_batch(V2)?;
     }
+    if current < 3 {
+        tx.execute_batch(V3)?;
+    }
     // Future steps: `if current < 3 { ... }`, each keeping the data.
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
@@ -120,6 +134,22 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replacing_an_event_finds_its_vessel_rows_by_index() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let plan: Vec<String> = conn
+            .prepare("EXPLAIN QUERY PLAN DELETE FROM event_vessels WHERE event_id = 'x'")
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains("event_vessels_event")), "{plan:?}");
+        // The partial index of small blocks is written with the writer's threshold.
+        assert!(V3.contains(&format!("WHERE n < {}", crate::writer::SMALL_BLOCK)));
+    }
 
     #[test]
     fn a_version_1_store_migrates_keeping_its_data() {

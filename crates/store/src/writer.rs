@@ -339,6 +339,11 @@ impl<'s> Writer<'s> {
         self.positions.sort_by_key(|p| (p.mmsi, p.time_ms));
         let buffered = std::mem::take(&mut self.positions);
         let mut merged: Vec<StoredPosition> = Vec::new();
+        // Vessels first seen together reach MERGE_AT together: cap the merges of one
+        // commit (at twice the steady rate) so that they spread over the next commits
+        // instead of making every MERGE_AT-th commit of a live feed many times longer.
+        let groups = buffered.chunk_by(|a, b| a.mmsi == b.mmsi).count();
+        let mut merges_left = (2 * groups / MERGE_AT).max(1024);
         for group in buffered.chunk_by(|a, b| a.mmsi == b.mmsi) {
             let mmsi = group[0].mmsi;
             report.positions += group.len() as u64;
@@ -369,7 +374,8 @@ impl<'s> Writer<'s> {
             }
             let small = self.small_blocks.get_mut(&mmsi).expect("loaded above");
             let mut ps: &[StoredPosition] = group;
-            if small.len() + 1 >= MERGE_AT && (group.len() as u32) < SMALL_BLOCK {
+            if small.len() + 1 >= MERGE_AT && (group.len() as u32) < SMALL_BLOCK && merges_left > 0 {
+                merges_left -= 1;
                 // Merge the vessel's small blocks with the new positions.
                 merged.clear();
                 merged.extend_from_slice(group);
@@ -506,6 +512,10 @@ fn insert_block(
         data
     ])?;
     let id = tx.last_insert_rowid();
+    // Small blocks are found through `position_blocks_small` (schema version 3).
+    if (part.len() as u32) < SMALL_BLOCK {
+        return Ok(id);
+    }
     let mut rt = tx.prepare_cached(
         "INSERT INTO position_blocks_rtree (id, t_min, t_max, lon_min, lon_max, lat_min, lat_max) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;

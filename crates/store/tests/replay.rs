@@ -75,3 +75,36 @@ fn scan_time_ordered_merges_vessels_and_commits() {
         .unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn area_finds_small_and_large_blocks_alike() {
+    let dir = std::env::temp_dir().join(format!("sealane-area-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("a.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let mut store = Store::open(&path).unwrap();
+    let _ = store.source("t", "file", &Label::public_ais()).unwrap();
+    // Vessel 1 gets a large block (in the R*Tree), vessel 2 small ones (found by the partial index),
+    // written the way a live feed writes them: a few positions per commit.
+    let mut w = store.writer().unwrap();
+    for k in 0..600 {
+        w.position(pos(1, k * 1000));
+    }
+    w.commit().unwrap();
+    for commit in 0..5 {
+        for k in 0..3 {
+            w.position(pos(2, commit * 10_000 + k * 1000));
+        }
+        w.commit().unwrap();
+    }
+    drop(w);
+    let inside = sealane_store::Bbox { west: 128.0, south: 34.0, east: 130.0, north: 36.0 };
+    let got = store.area(inside, 0, 60_000).unwrap();
+    assert_eq!(got.iter().filter(|p| p.mmsi == 1).count(), 61);
+    assert_eq!(got.iter().filter(|p| p.mmsi == 2).count(), 15);
+    let later = store.area(inside, 45_000, 60_000).unwrap();
+    assert_eq!((later.iter().filter(|p| p.mmsi == 2).count()), 0);
+    let elsewhere = sealane_store::Bbox { west: 0.0, south: 0.0, east: 1.0, north: 1.0 };
+    assert!(store.area(elsewhere, 0, 60_000).unwrap().is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
