@@ -223,8 +223,8 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         zones: Zones::defaults(),
         watchlist: Watchlist::default_list(),
         store_positions: true,
+        commit_interval: Duration::from_secs(1),
         allowed_sources: None,
-        live: None,
     };
     let mut quiet_err = Vec::new();
     let picture = match &cfg.listen {
@@ -235,7 +235,8 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         }
         None => None,
     };
-    let detect_cfg = DetectConfig { live: picture.as_ref().map(|s| s.tap()), ..detect_cfg };
+    let mut detect_cfg = detect_cfg;
+    detect_cfg.source.live = picture.as_ref().map(|s| s.tap());
     let summary = match &picture {
         Some(s) => {
             let mut sink = s.event_sink(&mut printer);

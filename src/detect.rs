@@ -40,26 +40,11 @@ pub struct DetectConfig {
     /// With inputs and a store: store the positions, identities and raw lines
     /// too (as `ingest` does), not only the events.
     pub store_positions: bool,
+    /// With `store_positions`: commit at least this often (a live feed; files commit on volume).
+    pub commit_interval: Duration,
     /// Replaying a store: only records of these sources (the reader's readable
     /// sources: derived events are computed from what the audience may read).
     pub allowed_sources: Option<std::collections::BTreeSet<u32>>,
-    /// A live view of what arrives (`sealane serve`).
-    pub live: Option<LiveTap>,
-}
-
-/// What a live run shows as soon as it arrives, before the reorder window.
-pub trait Live: Send {
-    /// Records as they arrive, and the reasons of lines rejected meanwhile.
-    fn arrived(&mut self, records: &[sealane_ingest::clean::Record], rejects: &[&'static str]);
-}
-
-/// A boxed [`Live`] (so the settings stay printable).
-pub struct LiveTap(pub Box<dyn Live>);
-
-impl std::fmt::Debug for LiveTap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LiveTap")
-    }
 }
 
 /// What a run did.
@@ -181,17 +166,21 @@ struct Run<'a> {
     out: &'a mut dyn Write,
     names: Names,
     stored: usize,
-    live: Option<LiveTap>,
     last_stored: Instant,
 }
 
 impl Run<'_> {
     fn flush(&mut self, force: bool) -> Result<()> {
+        let wrote = !self.events.is_empty();
         for e in self.events.drain(..) {
             writeln!(self.out, "{}", event_json(&e, &self.names))?;
             if self.store.is_some() {
                 self.to_store.push(e);
             }
+        }
+        if wrote {
+            // A live reader of the output (the server's hub) takes them as one batch.
+            self.out.flush()?;
         }
         if let Some(store) = self.store.as_mut() {
             // A live run stores its events within a second of their release.
@@ -210,12 +199,6 @@ impl Run<'_> {
 impl Consumer for Run<'_> {
     fn name(&self) -> &'static str {
         "detect"
-    }
-
-    fn arrived(&mut self, records: &[sealane_ingest::clean::Record], rejects: &[&'static str]) {
-        if let Some(l) = self.live.as_mut() {
-            l.0.arrived(records, rejects);
-        }
     }
 
     fn record(&mut self, c: Cleaned) -> Result<()> {
@@ -302,7 +285,6 @@ pub fn run(
             out,
             names,
             stored: 0,
-            live: None,
             last_stored: Instant::now(),
         };
         let allowed = cfg.allowed_sources.clone();
@@ -356,13 +338,16 @@ pub fn run(
         out,
         names: Names::Inputs { names, starts: Vec::new() },
         stored: 0,
-        live: cfg.live,
         last_stored: Instant::now(),
     };
     match (&cfg.store, cfg.store_positions) {
         (Some(path), true) => {
-            let ingest_cfg =
-                IngestConfig { source: cfg.source.clone(), store: path.clone(), ..IngestConfig::default() };
+            let ingest_cfg = IngestConfig {
+                source: cfg.source.clone(),
+                store: path.clone(),
+                commit_interval: cfg.commit_interval,
+                ..IngestConfig::default()
+            };
             ingest::run_with(&ingest_cfg, err, stop, Some(&mut run))?;
         }
         _ => {

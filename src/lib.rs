@@ -8,6 +8,7 @@
 pub use sealane_server::access;
 pub mod bench;
 pub mod bench_fuse;
+pub mod bench_serve;
 pub mod decode;
 pub mod demo;
 pub mod detect;

@@ -295,6 +295,10 @@ enum Command {
         /// Reorder window, seconds of data time.
         #[arg(long, default_value_t = 30.0)]
         window: f64,
+        /// Commit the store at least every this many seconds (positions are live at once;
+        /// this is how long until they are durable).
+        #[arg(long, default_value_t = 1.0)]
+        commit_interval: f64,
         /// Satellite detection files (Sealane CSV or KSAT exports), fused per audience.
         #[arg(long)]
         detections: Vec<PathBuf>,
@@ -345,6 +349,31 @@ enum BenchCommand {
         /// Real tracks to replay (default: the US coastal day in ../shared, else Virginia Beach).
         #[arg(long)]
         tracks: Option<PathBuf>,
+    },
+    /// A live node under load: NMEA over TCP into `sealane serve` with WebSocket clients
+    /// attached; messages lost, memory, and sent-to-delivered latency.
+    Serve {
+        /// Messages per second.
+        #[arg(long, default_value_t = 50_000)]
+        rate: u64,
+        /// Seconds of sending.
+        #[arg(long, default_value_t = 300)]
+        seconds: u64,
+        /// WebSocket clients.
+        #[arg(long, default_value_t = 20)]
+        clients: usize,
+        /// Of which this many watch an area (about a quarter of the traffic).
+        #[arg(long, default_value_t = 5)]
+        area_clients: usize,
+        /// Distinct vessels.
+        #[arg(long, default_value_t = 50_000)]
+        vessels: u32,
+        /// Store file (replaced).
+        #[arg(long, default_value = "/tmp/sealane-bench-serve.sqlite")]
+        store: PathBuf,
+        /// `serve --commit-interval`, seconds.
+        #[arg(long, default_value_t = 1.0)]
+        commit_interval: f64,
     },
     /// Fusion: accuracy on a simulated scenario as the AIS nearest each scene is removed,
     /// and the speed of associating 10,000 detections with a day of 400,000 vessels.
@@ -681,6 +710,7 @@ fn run(cli: Cli) -> Result<()> {
                     },
                     duration: duration.map(Duration::from_secs_f64),
                     progress: !quiet,
+                    live: None,
                 },
                 store,
                 commit_positions: commit_every.max(1),
@@ -730,8 +760,8 @@ fn run(cli: Cli) -> Result<()> {
                 zones,
                 watchlist,
                 store_positions: false,
+                commit_interval: Duration::from_secs(1),
                 allowed_sources,
-                live: None,
             };
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -770,6 +800,20 @@ fn run(cli: Cli) -> Result<()> {
                 runs,
             };
             bench::detect_bench(&b, &mut io::stdout())
+        }
+        Command::Bench {
+            what: BenchCommand::Serve { rate, seconds, clients, area_clients, vessels, store, commit_interval },
+        } => {
+            let b = sealane::bench_serve::ServeBench {
+                rate,
+                seconds,
+                clients,
+                area_clients,
+                vessels: vessels.max(1),
+                store,
+                commit_interval,
+            };
+            sealane::bench_serve::serve_bench(&b, &mut io::stdout())
         }
         Command::Bench { what: BenchCommand::Fuse { scenario, vessels, detections, runs } } => {
             let b = sealane::bench_fuse::FuseBench { scenario, vessels, detections, runs };
@@ -867,6 +911,7 @@ fn run(cli: Cli) -> Result<()> {
             label,
             source_name,
             window,
+            commit_interval,
             detections,
             detections_label,
             detectors,
@@ -897,6 +942,7 @@ fn run(cli: Cli) -> Result<()> {
                     progress: false,
                     ..SourceConfig::default()
                 },
+                commit_interval: Duration::from_secs_f64(commit_interval.max(0.01)),
             };
             sealane::serve::run(cfg, &mut io::stderr(), stop_flag())
         }

@@ -39,6 +39,24 @@ pub struct SourceConfig {
     pub duration: Option<Duration>,
     /// Draw a progress bar when stderr is a terminal.
     pub progress: bool,
+    /// Shown every batch as it is read, before cleaning (`sealane serve`'s live view).
+    pub live: Option<LiveHook>,
+}
+
+/// Called on the reading thread with each batch's records as they arrived
+/// (duplicates not yet merged, not yet in time order) and the reasons of the
+/// lines rejected meanwhile: what a live view shows at once, without waiting
+/// out the reorder window or for the store and the detectors.
+#[derive(Clone)]
+pub struct LiveHook(pub Arc<LiveFn>);
+
+/// The function of a [`LiveHook`]: records, and reasons of rejected lines.
+pub type LiveFn = dyn Fn(&[Record], &[&'static str]) + Send + Sync;
+
+impl std::fmt::Debug for LiveHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LiveHook")
+    }
 }
 
 impl Default for SourceConfig {
@@ -52,6 +70,7 @@ impl Default for SourceConfig {
             clean: CleanOptions::default(),
             duration: None,
             progress: true,
+            live: None,
         }
     }
 }
@@ -82,10 +101,6 @@ pub trait Consumer {
     fn chunk(&mut self, _chunk: SealedChunk) -> Result<()> {
         Ok(())
     }
-    /// Records as they arrive, before cleaning (duplicates not yet merged, not
-    /// yet in time order), and the reasons of the lines rejected meanwhile: what
-    /// a live view shows at once, without waiting out the reorder window.
-    fn arrived(&mut self, _records: &[Record], _rejects: &[&'static str]) {}
     /// A record, in time order within the reorder window.
     fn record(&mut self, c: Cleaned) -> Result<()>;
     /// The end of a batch: every line through global line `through` has been read,
@@ -118,10 +133,6 @@ impl Consumer for Both<'_> {
     }
     fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
         self.first.chunk(chunk)
-    }
-    fn arrived(&mut self, records: &[Record], rejects: &[&'static str]) {
-        self.first.arrived(records, rejects);
-        self.second.arrived(records, rejects);
     }
     fn record(&mut self, c: Cleaned) -> Result<()> {
         self.second.record(c.clone())?;
@@ -157,8 +168,6 @@ pub struct PipelineSummary {
 struct Batch {
     chunk: Option<SealedChunk>,
     records: Vec<Record>,
-    /// Reasons of the lines rejected in this batch.
-    rejects: Vec<&'static str>,
     /// Highest global line number read so far.
     through: u64,
     bytes: u64,
@@ -185,7 +194,9 @@ struct Reader {
     /// The raw message log, when the consumer keeps one.
     raw: Option<RawChunkBuilder>,
     records: Vec<Record>,
+    /// Reasons of the lines rejected since the last batch (for the live hook).
     rejects: Vec<&'static str>,
+    live: Option<LiveHook>,
     parsed: Vec<sealane_ingest::Parsed>,
     global_line: u64,
     lines_in_batch: usize,
@@ -218,7 +229,9 @@ impl Reader {
         match n.line(bytes, arrival_ms, &mut self.parsed) {
             Ok(()) => {}
             Err(r) => {
-                self.rejects.push(r.reason);
+                if self.live.is_some() {
+                    self.rejects.push(r.reason);
+                }
                 if self.shown_rejects < 20 {
                     let place =
                         r.offset.map_or(format!("{input}:{line_no}"), |o| format!("{input}:{line_no}:{}", o + 1));
@@ -247,10 +260,11 @@ impl Reader {
         self.lines_in_batch = 0;
         let next = self.recycled.try_recv().unwrap_or_default();
         let records = std::mem::replace(&mut self.records, next);
-        let rejects = std::mem::take(&mut self.rejects);
-        self.tx
-            .send(Msg::Batch(Batch { chunk, records, rejects, through: self.global_line, bytes: self.bytes }))
-            .is_ok()
+        if let Some(live) = &self.live {
+            (live.0)(&records, &self.rejects);
+        }
+        self.rejects.clear();
+        self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok()
     }
 }
 
@@ -268,6 +282,7 @@ fn read_inputs(
         raw: first_chunk.map(RawChunkBuilder::new),
         records: Vec::new(),
         rejects: Vec::new(),
+        live: cfg.live.clone(),
         parsed: Vec::new(),
         global_line: 0,
         lines_in_batch: 0,
@@ -382,7 +397,11 @@ pub fn run(
     } else {
         ProgressBar::hidden()
     };
-    let (tx, rx) = mpsc::sync_channel::<Msg>(8);
+    // File batches are large (16 K lines): a few in flight keep both threads busy.
+    // Network batches are small (20 ms): enough of them to ride out a slow store
+    // commit without holding up what the reader publishes live.
+    let live = cfg.inputs.iter().any(|s| NetSource::parse(s).is_some());
+    let (tx, rx) = mpsc::sync_channel::<Msg>(if live { 256 } else { 8 });
     let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<Record>>(8);
     let cfg2 = cfg.clone();
     let sources2 = sources.to_vec();
@@ -444,7 +463,6 @@ fn clean_loop(
                 through = b.through;
                 summary.bytes = b.bytes;
                 let mut records = b.records;
-                consumer.arrived(&records, &b.rejects);
                 for r in records.drain(..) {
                     cleaner.push(r, &mut released);
                 }

@@ -34,8 +34,8 @@ use sealane_share::oidc::OidcConfig;
 use sealane_store::{EventFilter, Store};
 use serde_json::{Value, json};
 
-use crate::detect::{self, DetectConfig, Live, LiveTap};
-use crate::pipeline::SourceConfig;
+use crate::detect::{self, DetectConfig};
+use crate::pipeline::{LiveHook, SourceConfig};
 
 /// Builds the detectors' settings (zones and watchlists are rebuilt for each
 /// audience's derivation).
@@ -122,8 +122,9 @@ impl Server {
     }
 
     /// The publisher the pipeline feeds.
-    pub fn tap(&self) -> LiveTap {
-        LiveTap(Box::new(HubTap { hub: self.hub.clone(), metrics: self.metrics.clone(), batch: Vec::new() }))
+    pub fn tap(&self) -> LiveHook {
+        let tap = HubTap { hub: self.hub.clone(), metrics: self.metrics.clone() };
+        LiveHook(Arc::new(move |records: &[Record], rejects: &[&'static str]| tap.arrived(records, rejects)))
     }
 
     /// A writer that publishes event JSON lines to the hub (and to `also`).
@@ -157,19 +158,19 @@ impl Drop for Server {
 struct HubTap {
     hub: Hub,
     metrics: Arc<Metrics>,
-    batch: Vec<LivePosition>,
 }
 
-impl Live for HubTap {
-    fn arrived(&mut self, records: &[Record], rejects: &[&'static str]) {
+impl HubTap {
+    fn arrived(&self, records: &[Record], rejects: &[&'static str]) {
         let now = sealane_ingest::net::now_ms();
+        let mut batch = Vec::with_capacity(records.len());
         let mut identities = 0;
         let mut newest = i64::MIN;
         for r in records {
             match &r.obs {
                 Observation::Position(p) => {
                     newest = newest.max(p.time_ms);
-                    self.batch.push(LivePosition {
+                    batch.push(LivePosition {
                         mmsi: p.mmsi,
                         time_ms: p.time_ms,
                         arrival_ms: now,
@@ -185,7 +186,7 @@ impl Live for HubTap {
             }
         }
         self.metrics.messages.add(records.len() as u64);
-        self.metrics.positions.add(self.batch.len() as u64);
+        self.metrics.positions.add(batch.len() as u64);
         self.metrics.identities.add(identities);
         if !rejects.is_empty() {
             let mut by: BTreeMap<&str, u64> = BTreeMap::new();
@@ -197,7 +198,7 @@ impl Live for HubTap {
         if newest > i64::MIN {
             self.metrics.pipeline_lag_ms.set(now - newest);
         }
-        self.hub.positions(std::mem::take(&mut self.batch));
+        self.hub.positions(batch);
     }
 }
 
@@ -213,6 +214,11 @@ impl Write for EventSink<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.also.write_all(buf)?;
         self.pending.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    /// Publishes the complete lines written so far as one batch.
+    fn flush(&mut self) -> std::io::Result<()> {
         let mut batch = Vec::new();
         while let Some(n) = self.pending.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = self.pending.drain(..=n).collect();
@@ -225,10 +231,6 @@ impl Write for EventSink<'_> {
         }
         self.metrics.events.add(batch.len() as u64);
         self.hub.events(batch);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
         self.also.flush()
     }
 }
@@ -319,8 +321,8 @@ impl Products for StoreProducts {
                         zones,
                         watchlist,
                         store_positions: false,
+                        commit_interval: Duration::from_secs(1),
                         allowed_sources: Some(sources.clone()),
-                        live: None,
                     };
                     let mut out = Vec::new();
                     detect::run(cfg, &mut out, &mut std::io::sink(), Arc::new(AtomicBool::new(false)))?;
@@ -438,6 +440,8 @@ pub struct ServeConfig {
     pub server: ServerConfig,
     /// Live sources (none: serve the store as it is).
     pub source: SourceConfig,
+    /// Commit what the sources bring at least this often.
+    pub commit_interval: Duration,
 }
 
 /// Runs `sealane serve` until `stop`; messages to `err`.
@@ -458,14 +462,14 @@ pub fn run(cfg: ServeConfig, err: &mut dyn Write, stop: Arc<AtomicBool>) -> Resu
     } else {
         let (config, zones, watchlist) = (cfg.server.detectors)()?;
         let detect_cfg = DetectConfig {
-            source: cfg.source,
+            source: SourceConfig { live: Some(server.tap()), ..cfg.source },
             store: Some(cfg.server.store.clone()),
             config,
             zones,
             watchlist,
             store_positions: true,
+            commit_interval: cfg.commit_interval,
             allowed_sources: None,
-            live: Some(server.tap()),
         };
         let mut sink_out = std::io::sink();
         let mut events = server.event_sink(&mut sink_out);

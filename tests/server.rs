@@ -338,6 +338,27 @@ fn every_endpoint_refuses_bad_tokens_and_partners_see_only_what_is_released_to_t
     for (a, b) in phl_before.iter().zip(&phl_after) {
         assert_eq!(a, b, "PHL's view of {} changed when Korean data was added", a.0);
     }
+
+    // ORCON release and retraction reach the server at once: Canada releases its track to
+    // Korea, then retracts it, and it is gone from every view (its originator's too).
+    let sources = ok(&["admin", "source", "list", "--store", &f.store], Some(&f.admin));
+    let can_source = sources
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["label"]["originator"]["nation"] == "CAN")
+        .unwrap()["id"]
+        .to_string();
+    ok(&["admin", "source", "release", "--store", &f.store, "--source", &can_source, "--to", "KOR"], Some(&f.admin));
+    let (_, kor_released) = serve.get("/api/vessels", Some(&f.kor));
+    assert!(kor_released.contains(&CANADIAN[0].to_string()), "the release reached KOR");
+    ok(&["admin", "source", "retract", "--store", &f.store, "--source", &can_source], Some(&f.admin));
+    for tok in [&f.kor, &f.admin] {
+        let (_, latest) = serve.get("/api/vessels", Some(tok));
+        assert!(!latest.contains(&CANADIAN[0].to_string()), "a retracted track is still served");
+        assert_eq!(serve.get(&format!("/api/vessels/{}/track", CANADIAN[0]), Some(tok)).0, 404);
+        let (_, items) = serve.get("/ogc/collections/positions/items?limit=10000", Some(tok));
+        assert!(!items.contains(&CANADIAN[0].to_string()));
+    }
     drop(serve);
     let _ = std::fs::remove_dir_all(&f.dir);
 }

@@ -72,6 +72,7 @@ function colour(v: Vessel): [number, number, number, number] {
 const ARROW = "data:image/svg+xml;utf8," + encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><path d="M16 2 L27 30 L16 23 L5 30 Z" fill="white"/></svg>');
 
+
 // ---- map
 const map = new maplibregl.Map({
   container: "map",
@@ -91,6 +92,16 @@ let selectedTrack: [number, number][] | null = null;
 let selectedMmsi: number | null = null;
 const show = { sar: true };
 let firstRender = 0;
+let vesselLayer: IconLayer<Vessel> | null = null;
+const ARROW_ICON = { url: ARROW, width: 32, height: 32, anchorY: 16, mask: true, id: "arrow" };
+
+// First complete render: the frame after which every vessel is drawn (icons loaded).
+function afterRender() {
+  if (!firstRender && vessels.size > 0 && vesselLayer?.isLoaded && (vesselLayer.props.data as Vessel[]).length === vessels.size) {
+    firstRender = performance.now();
+    performance.mark("sealane-first-render");
+  }
+}
 
 function render() {
   const data = Array.from(vessels.values());
@@ -105,19 +116,15 @@ function render() {
       stroked: true, filled: false, lineWidthMinPixels: 2, getPosition: (e: Json) => e.geometry.coordinates,
       getLineColor: (e: Json) => (["encounter", "dark_vessel", "watchlist_hit", "spoofing"].includes(e.properties.type) ? [255, 40, 40] : [255, 170, 0]) }),
     // Vessels on top: a click on a vessel picks the vessel, not a marker beneath it.
-    new IconLayer<Vessel>({
+    (vesselLayer = new IconLayer<Vessel>({
       id: "vessels", data, pickable: true, sizeUnits: "pixels", getSize: 14,
-      getIcon: () => ({ url: ARROW, width: 32, height: 32, anchorY: 16, mask: true, id: "arrow" }),
+      getIcon: () => ARROW_ICON,
       getPosition: (v) => [v.lon, v.lat], getAngle: (v) => -(v.hdg ?? v.cog ?? 0), getColor: colour,
       updateTriggers: { getPosition: vessels.size + ":" + renderCount, getAngle: renderCount },
-    }),
+    })),
   ].filter(Boolean);
   overlay.setProps({ layers });
   renderCount++;
-  if (!firstRender && vessels.size > 0) {
-    firstRender = performance.now();
-    performance.mark("sealane-first-render");
-  }
   status(`${vessels.size.toLocaleString()} vessels · ${events.length} events${live ? " · live" : ""}`);
 }
 let renderCount = 0;
@@ -129,6 +136,7 @@ function scheduleRender() {
 }
 
 overlay.setProps({
+  onAfterRender: afterRender,
   onClick: (info: PickingInfo) => {
     if (!info.object) return;
     if (info.layer?.id === "vessels") openDossier((info.object as Vessel).mmsi);

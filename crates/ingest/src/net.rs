@@ -154,6 +154,11 @@ fn read_lines(stream: TcpStream, peer: &str, b: &mut Batcher, stop: &AtomicBool)
                     if !b.push(NetLine { bytes, arrival_ms: now_ms(), peer: peer.to_string() }) {
                         return Ok(());
                     }
+                    // Everything the socket had is read: hand it on now rather than wait
+                    // for a full batch (a live view should not lag a quiet feed).
+                    if r.buffer().is_empty() && !b.flush() {
+                        return Ok(());
+                    }
                 }
                 // Otherwise a partial line timed out: keep it and read on.
             }

@@ -52,21 +52,38 @@ pub struct LivePosition {
 impl LivePosition {
     fn json(&self, out: &mut String) {
         use std::fmt::Write;
-        let opt = |v: Option<f32>| v.map_or("null".to_string(), |v| format!("{:.1}", v));
-        let _ = write!(
-            out,
-            "{{\"mmsi\":{},\"t\":{},\"rx\":{},\"lat\":{:.6},\"lon\":{:.6},\"sog\":{},\"cog\":{},\"hdg\":{},\"src\":{}}}",
-            self.mmsi,
-            self.time_ms,
-            self.arrival_ms,
-            self.lat,
-            self.lon,
-            opt(self.sog),
-            opt(self.cog),
-            self.heading.map_or("null".to_string(), |h| h.to_string()),
-            self.source
-        );
+        let _ = write!(out, "{{\"mmsi\":{},\"t\":{},\"rx\":{},\"lat\":", self.mmsi, self.time_ms, self.arrival_ms);
+        fixed(out, self.lat, 6);
+        out.push_str(",\"lon\":");
+        fixed(out, self.lon, 6);
+        for (k, v) in [(",\"sog\":", self.sog), (",\"cog\":", self.cog)] {
+            out.push_str(k);
+            match v {
+                Some(v) => fixed(out, v as f64, 1),
+                None => out.push_str("null"),
+            }
+        }
+        match self.heading {
+            Some(h) => {
+                let _ = write!(out, ",\"hdg\":{h}");
+            }
+            None => out.push_str(",\"hdg\":null"),
+        }
+        let _ = write!(out, ",\"src\":{}}}", self.source);
     }
+}
+
+/// `v` with `decimals` decimals, through integers (float formatting is the
+/// slow part of a frame).
+fn fixed(out: &mut String, v: f64, decimals: u32) {
+    use std::fmt::Write;
+    let scale = 10i64.pow(decimals);
+    let n = (v * scale as f64).round() as i64;
+    if n < 0 {
+        out.push('-');
+    }
+    let (int, frac) = (n.unsigned_abs() / scale as u64, n.unsigned_abs() % scale as u64);
+    let _ = write!(out, "{int}.{frac:0width$}", width = decimals as usize);
 }
 
 /// One live event with the sources of its evidence.
@@ -86,9 +103,17 @@ pub struct LiveEvent {
 #[derive(Debug, Clone)]
 pub enum LiveItem {
     /// Positions of one pipeline batch.
-    Positions(Arc<Vec<LivePosition>>),
+    Positions(Arc<PositionBatch>),
     /// Events of the live detectors (derived from every source).
     Events(Arc<Vec<LiveEvent>>),
+}
+
+/// The positions of one batch, and their frame for clients that take them
+/// all (rendered once, by the first such client, shared by the rest).
+#[derive(Debug)]
+pub struct PositionBatch {
+    items: Vec<LivePosition>,
+    whole: std::sync::OnceLock<Utf8Bytes>,
 }
 
 /// The broadcast ring between the pipeline and the clients.
@@ -111,7 +136,7 @@ impl Hub {
             return;
         }
         self.metrics.live_published.add(batch.len() as u64);
-        let _ = self.tx.send(LiveItem::Positions(Arc::new(batch)));
+        let _ = self.tx.send(LiveItem::Positions(Arc::new(PositionBatch { items: batch, whole: Default::default() })));
         self.metrics.live_queue.set(self.tx.len() as i64);
     }
 
@@ -239,14 +264,14 @@ async fn client(
     let mut first_derivation = true;
     let mut buf = String::with_capacity(64 * 1024);
     loop {
-        let frame: Option<String> = tokio::select! {
+        let frame: Option<Utf8Bytes> = tokio::select! {
             item = hub.recv() => match item {
                 Ok(LiveItem::Positions(batch)) => positions_frame(&batch, &audience, &filter, &mut buf),
-                Ok(LiveItem::Events(batch)) if audience.readable.is_none() => events_frame(&batch, &filter),
+                Ok(LiveItem::Events(batch)) if audience.readable.is_none() => events_frame(&batch, &filter).map(Utf8Bytes::from),
                 Ok(LiveItem::Events(_)) => None,
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     app.metrics.live_dropped.add(n);
-                    Some(format!("{{\"type\":\"dropped\",\"batches\":{n}}}"))
+                    Some(Utf8Bytes::from(format!("{{\"type\":\"dropped\",\"batches\":{n}}}")))
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
@@ -257,10 +282,10 @@ async fn client(
                         let types = v.get("types").and_then(Value::as_str);
                         match Filter::parse(bbox, types) {
                             Ok(f) => { filter = f; None }
-                            Err(e) => Some(serde_json::json!({"type": "error", "error": e}).to_string()),
+                            Err(e) => Some(Utf8Bytes::from(serde_json::json!({"type": "error", "error": e}).to_string())),
                         }
                     }
-                    Err(e) => Some(serde_json::json!({"type": "error", "error": format!("not JSON: {e}")}).to_string()),
+                    Err(e) => Some(Utf8Bytes::from(serde_json::json!({"type": "error", "error": format!("not JSON: {e}")}).to_string())),
                 },
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(_)) => None,
@@ -300,7 +325,7 @@ async fn client(
                                     filter.wants_event(kind) && (filter.bbox.is_none() || filter.inside(lat, lon))
                                 })
                                 .collect();
-                            (send && !kept.is_empty()).then(|| serde_json::json!({"type": "events", "items": kept}).to_string())
+                            (send && !kept.is_empty()).then(|| Utf8Bytes::from(serde_json::json!({"type": "events", "items": kept}).to_string()))
                         })
                     }
                     _ => {
@@ -311,7 +336,7 @@ async fn client(
             }
         };
         if let Some(f) = frame {
-            match tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Text(Utf8Bytes::from(f)))).await {
+            match tokio::time::timeout(SEND_TIMEOUT, tx.send(Message::Text(f))).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => break,
                 Err(_) => {
@@ -324,25 +349,38 @@ async fn client(
     app.metrics.live_clients.add(-1);
 }
 
-fn positions_frame(batch: &[LivePosition], audience: &Audience, filter: &Filter, buf: &mut String) -> Option<String> {
+fn positions_frame(batch: &PositionBatch, audience: &Audience, filter: &Filter, buf: &mut String) -> Option<Utf8Bytes> {
     if !filter.positions {
         return None;
     }
+    let keep = |p: &LivePosition| {
+        audience.readable.as_ref().is_none_or(|r: &BTreeSet<u32>| r.contains(&p.source)) && filter.inside(p.lat, p.lon)
+    };
+    if audience.readable.is_none() && filter.bbox.is_none() {
+        let whole = batch.whole.get_or_init(|| {
+            let mut s = String::new();
+            render_positions(&batch.items, |_| true, &mut s);
+            Utf8Bytes::from(s)
+        });
+        return (!batch.items.is_empty()).then(|| whole.clone());
+    }
+    render_positions(&batch.items, keep, buf).then(|| Utf8Bytes::from(buf.clone()))
+}
+
+/// Writes a positions frame of the items `keep` accepts into `buf`; false when none is.
+fn render_positions(items: &[LivePosition], keep: impl Fn(&LivePosition) -> bool, buf: &mut String) -> bool {
     buf.clear();
     buf.push_str("{\"type\":\"positions\",\"items\":[");
     let mut n = 0;
-    for p in batch {
-        let readable = audience.readable.as_ref().is_none_or(|r: &BTreeSet<u32>| r.contains(&p.source));
-        if readable && filter.inside(p.lat, p.lon) {
-            if n > 0 {
-                buf.push(',');
-            }
-            p.json(buf);
-            n += 1;
+    for p in items.iter().filter(|p| keep(p)) {
+        if n > 0 {
+            buf.push(',');
         }
+        p.json(buf);
+        n += 1;
     }
     buf.push_str("]}");
-    (n > 0).then(|| buf.clone())
+    n > 0
 }
 
 fn events_frame(batch: &[LiveEvent], filter: &Filter) -> Option<String> {
@@ -354,6 +392,18 @@ fn events_frame(batch: &[LiveEvent], filter: &Filter) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_point_numbers_match_float_formatting() {
+        for (v, d) in [(35.123456789, 6), (-0.0000004, 6), (-129.5, 6), (12.35, 1), (0.04, 1), (-0.06, 1), (359.96, 1)]
+        {
+            let mut s = String::new();
+            fixed(&mut s, v, d);
+            let parsed: f64 = s.parse().unwrap();
+            assert!((parsed - v).abs() <= 0.5 / 10f64.powi(d as i32) + 1e-12, "{v} -> {s}");
+            assert_eq!(s.split('.').nth(1).unwrap().len(), d as usize, "{s}");
+        }
+    }
 
     #[test]
     fn filters_parse_and_reject_with_the_input_named() {
@@ -386,11 +436,19 @@ mod tests {
             policy: Arc::new(sealane_share::Policy::bilateral()),
         };
         let mut buf = String::new();
-        let f = positions_frame(&[p(1), p(2)], &audience, &Filter::default(), &mut buf).unwrap();
-        let v: Value = serde_json::from_str(&f).unwrap();
+        let batch = |items| PositionBatch { items, whole: Default::default() };
+        let f = positions_frame(&batch(vec![p(1), p(2)]), &audience, &Filter::default(), &mut buf).unwrap();
+        let v: Value = serde_json::from_str(f.as_str()).unwrap();
         assert_eq!(v["items"].as_array().unwrap().len(), 1);
         assert_eq!(v["items"][0]["src"], 2);
         assert_eq!(v["items"][0]["cog"], 12.3);
-        assert!(positions_frame(&[p(1)], &audience, &Filter::default(), &mut buf).is_none());
+        assert!(positions_frame(&batch(vec![p(1)]), &audience, &Filter::default(), &mut buf).is_none());
+        // Readers of everything share one rendering.
+        let everyone = Audience { readable: None, ..audience };
+        let b = batch(vec![p(1), p(2)]);
+        let a = positions_frame(&b, &everyone, &Filter::default(), &mut buf).unwrap();
+        let c = positions_frame(&b, &everyone, &Filter::default(), &mut buf).unwrap();
+        assert_eq!(a.as_str().as_ptr(), c.as_str().as_ptr());
+        assert_eq!(serde_json::from_str::<Value>(a.as_str()).unwrap()["items"].as_array().unwrap().len(), 2);
     }
 }
