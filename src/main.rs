@@ -299,6 +299,10 @@ enum Command {
         /// this is how long until they are durable).
         #[arg(long, default_value_t = 1.0)]
         commit_interval: f64,
+        /// Batches (about 20 ms each) kept for live clients that fall behind; a client further
+        /// behind skips the oldest and is told how many.
+        #[arg(long, default_value_t = 256)]
+        live_buffer: usize,
         /// Satellite detection files (Sealane CSV or KSAT exports), fused per audience.
         #[arg(long)]
         detections: Vec<PathBuf>,
@@ -912,6 +916,7 @@ fn run(cli: Cli) -> Result<()> {
             source_name,
             window,
             commit_interval,
+            live_buffer,
             detections,
             detections_label,
             detectors,
@@ -931,7 +936,7 @@ fn run(cli: Cli) -> Result<()> {
                     oidc: load_oidc(&policy)?,
                     detectors: Arc::new(move || load_detectors(&detectors)),
                     detections,
-                    hub_capacity: 256,
+                    hub_capacity: live_buffer.max(1),
                 },
                 source: SourceConfig {
                     inputs,

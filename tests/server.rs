@@ -538,3 +538,64 @@ fn live_stream_is_filtered_by_label_area_and_type_and_zones_and_alerts_are_label
     drop(serve);
     let _ = std::fs::remove_dir_all(&f.dir);
 }
+
+#[test]
+fn a_client_that_stops_reading_is_downsampled_and_never_slows_ingest() {
+    let dir = scratch("slow");
+    let store = dir.join("s.sqlite").to_str().unwrap().to_string();
+    let feed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let serve = Serve::start(&["--store", &store, "--live-buffer", "4", &format!("tcp-listen://{feed}")]);
+    let url = format!("ws://{}/api/live", serve.addr);
+    let (mut stalled, _) = tungstenite::connect(&url).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // 40 bursts of 5,000 reports, 50 ms apart: many more batches than the 4 kept, and
+    // far more frames than the socket buffers hold while the client reads nothing.
+    let mmsis: Vec<u32> = (0..100).map(|i| 440_100_000 + i).collect();
+    let mut sender = TcpStream::connect(&feed).unwrap();
+    for burst in 0..40 {
+        let path = dir.join("burst.nmea");
+        nmea(&path, &mmsis, T0 + burst * 50 * 60_000, 50, 34.0);
+        sender.write_all(&std::fs::read(&path).unwrap()).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(sender);
+    // Ingest went on: everything reaches the store while the client still reads nothing.
+    let started = Instant::now();
+    let stored = loop {
+        let n = run(&["query", "area", "--store", &store, "--bbox=-180,-90,180,90"], None).stdout;
+        let n = String::from_utf8_lossy(&n).lines().count();
+        if n >= 200_000 - 100 * 31 || started.elapsed() > Duration::from_secs(120) {
+            break n;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    // The reorder window holds the last 30 s of data time until more arrives or serve stops.
+    assert!(stored >= 200_000 - 100 * 31, "ingest stalled behind a client that does not read: {stored}");
+    // Meanwhile the server skipped batches for it (and says so when it reads again) or, once its
+    // socket stayed full past the send timeout, disconnected it.
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = stalled.get_mut() {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    }
+    let (mut told, mut closed) = (false, false);
+    loop {
+        match stalled.read() {
+            Ok(tungstenite::Message::Text(t)) if t.contains("\"type\":\"dropped\"") => told = true,
+            Ok(tungstenite::Message::Close(_)) => closed = true,
+            Ok(_) => {}
+            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+            Err(_) => {
+                closed = true;
+                break;
+            }
+        }
+    }
+    let (_, m) = serve.get("/metrics", None);
+    let metric = |name: &str| -> u64 {
+        m.lines().find(|l| l.starts_with(&format!("{name} "))).and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap()
+    };
+    let (skipped, disconnected) = (metric("sealane_live_dropped_total"), metric("sealane_live_clients_dropped_total"));
+    assert!(skipped + disconnected > 0, "{m}");
+    assert!(told || closed, "the stalled client was neither told of skipped batches nor disconnected");
+    drop(serve);
+    let _ = std::fs::remove_dir_all(&dir);
+}
