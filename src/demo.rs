@@ -11,7 +11,7 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -184,26 +184,39 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
     )?;
     writeln!(out, "{:<17} {:<26} {:<22} {:<22} confidence and label", "event start (UTC)", "type", "mmsi", "position")?;
     let feed_done = Arc::new(AtomicBool::new(false));
+    // Lines the simulator sent, and lines the pipeline has read.
+    let (lines_sent, lines_read) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     let nmea_copy = cfg.dir.join("feed.nmea");
     let speed = cfg.speed;
-    let (sim_stop, done) = (stop.clone(), feed_done.clone());
+    let (sim_stop, done, sent) = (stop.clone(), feed_done.clone(), lines_sent.clone());
     let server = std::thread::Builder::new().name("demo-sim".into()).spawn(move || -> Result<_> {
         let mut copy = std::io::BufWriter::new(
             std::fs::File::create(&nmea_copy).with_context(|| format!("creating {}", nmea_copy.display()))?,
         );
-        let truth = simulate::serve(&mut sim, listener, speed, Some(&mut copy), &sim_stop);
+        let truth = simulate::serve(&mut sim, listener, speed, Some(&mut copy), &sim_stop, true);
         copy.flush()?;
+        sent.store(sim.stats.lines, Ordering::Relaxed);
         done.store(true, Ordering::Relaxed);
         Ok((truth?, sim.stats.clone()))
     })?;
-    // The detector pipeline stops a moment after the feed ends (to read what is in flight), or on Ctrl-C.
+    // The detector pipeline stops once it has read every line the feed sent (or, should
+    // some never arrive, after 3 s without progress), or on Ctrl-C.
     let pipeline_stop = Arc::new(AtomicBool::new(false));
-    let (ps, user_stop) = (pipeline_stop.clone(), stop.clone());
+    let (ps, user_stop, read) = (pipeline_stop.clone(), stop.clone(), lines_read.clone());
     let watcher = std::thread::spawn(move || {
         while !feed_done.load(Ordering::Relaxed) && !user_stop.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(1500));
+        let mut last = (read.load(Ordering::Relaxed), Instant::now());
+        while !user_stop.load(Ordering::Relaxed) && read.load(Ordering::Relaxed) < lines_sent.load(Ordering::Relaxed) {
+            let now = read.load(Ordering::Relaxed);
+            if now > last.0 {
+                last = (now, Instant::now());
+            } else if last.1.elapsed() > Duration::from_secs(3) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         ps.store(true, Ordering::Relaxed);
     });
     let events_path = cfg.dir.join("events.jsonl");
@@ -217,7 +230,12 @@ pub fn run(cfg: DemoConfig, out: &mut dyn Write, err: &mut dyn Write, stop: Arc<
         routine: 0,
     };
     let detect_cfg = DetectConfig {
-        source: SourceConfig { inputs: vec![format!("tcp://{feed}")], progress: false, ..SourceConfig::default() },
+        source: SourceConfig {
+            inputs: vec![format!("tcp://{feed}")],
+            progress: false,
+            lines_read: Some(lines_read),
+            ..SourceConfig::default()
+        },
         store: Some(store.clone()),
         config: Config::default(),
         zones: Zones::defaults(),

@@ -715,6 +715,7 @@ fn run(cli: Cli) -> Result<()> {
                     duration: duration.map(Duration::from_secs_f64),
                     progress: !quiet,
                     live: None,
+                    lines_read: None,
                 },
                 store,
                 commit_positions: commit_every.max(1),

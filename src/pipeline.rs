@@ -41,6 +41,9 @@ pub struct SourceConfig {
     pub progress: bool,
     /// Shown every batch as it is read, before cleaning (`sealane serve`'s live view).
     pub live: Option<LiveHook>,
+    /// Set to the number of input lines read so far, batch by batch (a driver that knows
+    /// how many lines a feed sent can stop once they are all read).
+    pub lines_read: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 /// Called on the reading thread with each batch's records as they arrived
@@ -71,6 +74,7 @@ impl Default for SourceConfig {
             duration: None,
             progress: true,
             live: None,
+            lines_read: None,
         }
     }
 }
@@ -197,6 +201,7 @@ struct Reader {
     /// Reasons of the lines rejected since the last batch (for the live hook).
     rejects: Vec<&'static str>,
     live: Option<LiveHook>,
+    lines_read: Option<Arc<std::sync::atomic::AtomicU64>>,
     parsed: Vec<sealane_ingest::Parsed>,
     global_line: u64,
     lines_in_batch: usize,
@@ -264,7 +269,12 @@ impl Reader {
             (live.0)(&records, &self.rejects);
         }
         self.rejects.clear();
-        self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok()
+        let sent =
+            self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok();
+        if let Some(n) = &self.lines_read {
+            n.store(self.global_line, Ordering::Relaxed);
+        }
+        sent
     }
 }
 
@@ -283,6 +293,7 @@ fn read_inputs(
         records: Vec::new(),
         rejects: Vec::new(),
         live: cfg.live.clone(),
+        lines_read: cfg.lines_read.clone(),
         parsed: Vec::new(),
         global_line: 0,
         lines_in_batch: 0,
@@ -328,7 +339,7 @@ fn read_network(
     stop: &Arc<AtomicBool>,
 ) -> Result<()> {
     let name = src.name();
-    let (ltx, lrx) = mpsc::sync_channel(64);
+    let (ltx, lrx) = mpsc::sync_channel(256);
     let (etx, erx) = mpsc::sync_channel(256);
     let local_stop = Arc::new(AtomicBool::new(false));
     let handle = net::spawn(src, ltx, etx, local_stop.clone()).with_context(|| format!("starting {name}"))?;

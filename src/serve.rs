@@ -163,13 +163,19 @@ struct HubTap {
 impl HubTap {
     fn arrived(&self, records: &[Record], rejects: &[&'static str]) {
         let now = sealane_ingest::net::now_ms();
-        let mut batch = Vec::with_capacity(records.len());
-        let mut identities = 0;
+        let publish = self.hub.has_clients();
+        let mut batch = Vec::with_capacity(if publish { records.len() } else { 0 });
+        let (mut identities, mut positions) = (0, 0);
         let mut newest = i64::MIN;
         for r in records {
             match &r.obs {
+                Observation::Position(p) if !publish => {
+                    newest = newest.max(p.time_ms);
+                    positions += 1;
+                }
                 Observation::Position(p) => {
                     newest = newest.max(p.time_ms);
+                    positions += 1;
                     batch.push(LivePosition {
                         mmsi: p.mmsi,
                         time_ms: p.time_ms,
@@ -186,7 +192,7 @@ impl HubTap {
             }
         }
         self.metrics.messages.add(records.len() as u64);
-        self.metrics.positions.add(batch.len() as u64);
+        self.metrics.positions.add(positions);
         self.metrics.identities.add(identities);
         if !rejects.is_empty() {
             let mut by: BTreeMap<&str, u64> = BTreeMap::new();

@@ -85,7 +85,7 @@ pub fn run(
             cfg.speed,
             listener.local_addr()?
         )?;
-        serve(&mut sim, listener, cfg.speed, nmea.as_deref_mut(), &stop)?
+        serve(&mut sim, listener, cfg.speed, nmea.as_deref_mut(), &stop, false)?
     } else {
         // Hour by hour, so memory stays bounded whatever the scenario's size.
         while !sim.finished() && !stop.load(Ordering::Relaxed) {
@@ -166,13 +166,15 @@ pub fn write_detections(path: &Path, detections: &[Detection]) -> Result<()> {
 /// Streams the simulation to every client of `listener` at `speed` times real
 /// time; returns the truth at the end. A client that cannot keep up (its
 /// socket buffer stays full for a second) is dropped: it must never slow
-/// the others down.
+/// the others down. With `wait_for_client`, the clock starts when the first
+/// client connects, so that it hears the feed from its first line.
 pub fn serve(
     sim: &mut Simulation,
     listener: TcpListener,
     speed: f64,
     mut copy: Option<&mut (dyn Write + '_)>,
     stop: &AtomicBool,
+    wait_for_client: bool,
 ) -> Result<Vec<TruthEvent>> {
     let clients: Arc<Mutex<Vec<TcpStream>>> = Arc::new(Mutex::new(Vec::new()));
     let accepting = clients.clone();
@@ -192,6 +194,12 @@ pub fn serve(
             }
         }
     })?;
+    while wait_for_client
+        && clients.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
+        && !stop.load(Ordering::Relaxed)
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let wall_start = Instant::now();
     let sim_start = sim.now_ms();
     let mut buf = Vec::with_capacity(1 << 16);

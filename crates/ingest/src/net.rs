@@ -84,6 +84,8 @@ pub fn now_ms() -> i64 {
 /// Lines are sent in batches of at most this many, or at least every [`BATCH_WAIT`].
 const BATCH_LINES: usize = 1024;
 const BATCH_WAIT: Duration = Duration::from_millis(100);
+/// A drained socket's lines are handed on at most this often.
+const FLUSH_SPACING: Duration = Duration::from_millis(5);
 
 struct Batcher {
     tx: SyncSender<Vec<NetLine>>,
@@ -136,7 +138,8 @@ pub fn spawn(
 }
 
 fn read_lines(stream: TcpStream, peer: &str, b: &mut Batcher, stop: &AtomicBool) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_millis(200)))?;
+    // Short: a batch held back below (flushed less than FLUSH_SPACING ago) waits at most this.
+    stream.set_read_timeout(Some(Duration::from_millis(10)))?;
     let mut r = BufReader::with_capacity(1 << 16, stream);
     let mut line = Vec::with_capacity(128);
     loop {
@@ -155,8 +158,9 @@ fn read_lines(stream: TcpStream, peer: &str, b: &mut Batcher, stop: &AtomicBool)
                         return Ok(());
                     }
                     // Everything the socket had is read: hand it on now rather than wait
-                    // for a full batch (a live view should not lag a quiet feed).
-                    if r.buffer().is_empty() && !b.flush() {
+                    // for a full batch (a live view should not lag a quiet feed), but not
+                    // in batches of a few lines under a fast feed.
+                    if r.buffer().is_empty() && b.since.elapsed() >= FLUSH_SPACING && !b.flush() {
                         return Ok(());
                     }
                 }

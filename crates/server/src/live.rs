@@ -149,6 +149,11 @@ impl Hub {
         let _ = self.tx.send(LiveItem::Events(Arc::new(batch)));
     }
 
+    /// Is any live client connected? (With none, the pipeline skips building batches.)
+    pub fn has_clients(&self) -> bool {
+        self.tx.receiver_count() > 0
+    }
+
     fn subscribe(&self) -> broadcast::Receiver<LiveItem> {
         self.tx.subscribe()
     }
