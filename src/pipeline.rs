@@ -207,6 +207,8 @@ struct Reader {
     lines_in_batch: usize,
     bytes: u64,
     shown_rejects: u64,
+    /// The raw log failed: reading stops, and nothing after the last batch sent is kept.
+    failed: Option<sealane_store::Error>,
 }
 
 impl Reader {
@@ -220,8 +222,12 @@ impl Reader {
         arrival_ms: i64,
     ) -> bool {
         self.global_line += 1;
-        let ((chunk, index), sealed) = match &mut self.raw {
-            Some(raw) => raw.line(source, input, line_no, bytes),
+        let ((chunk, index), sealed) = match self.raw.as_mut().map(|raw| raw.line(source, input, line_no, bytes)) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                self.failed.get_or_insert(e);
+                return false;
+            }
             None => ((-1, 0), None),
         };
         if let Some(c) = sealed {
@@ -258,10 +264,20 @@ impl Reader {
     }
 
     fn seal(&mut self) -> Option<SealedChunk> {
-        self.raw.as_mut().and_then(RawChunkBuilder::seal)
+        match self.raw.as_mut()?.seal() {
+            Ok(c) => c,
+            Err(e) => {
+                self.failed.get_or_insert(e);
+                None
+            }
+        }
     }
 
     fn send(&mut self, chunk: Option<SealedChunk>) -> bool {
+        if self.failed.is_some() {
+            // The records refer to a chunk that was lost.
+            return false;
+        }
         self.lines_in_batch = 0;
         let next = self.recycled.try_recv().unwrap_or_default();
         let records = std::mem::replace(&mut self.records, next);
@@ -299,6 +315,7 @@ fn read_inputs(
         lines_in_batch: 0,
         bytes: 0,
         shown_rejects: 0,
+        failed: None,
     };
     let mut total = NormaliseStats::default();
     for (i, spec) in cfg.inputs.iter().enumerate() {
@@ -327,7 +344,10 @@ fn read_inputs(
             break;
         }
     }
-    Ok(total)
+    match r.failed {
+        Some(e) => Err(e.into()),
+        None => Ok(total),
+    }
 }
 
 fn read_network(

@@ -103,7 +103,13 @@ impl RawChunkBuilder {
 
     /// Appends a line. Returns its reference and, when the line did not fit in the
     /// open chunk, the chunk it closed.
-    pub fn line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> ((i64, u32), Option<SealedChunk>) {
+    pub fn line(
+        &mut self,
+        source: u32,
+        input: &str,
+        line_no: u64,
+        bytes: &[u8],
+    ) -> Result<((i64, u32), Option<SealedChunk>)> {
         let fits = self.current.as_ref().is_some_and(|c| {
             c.source == source
                 && c.input == input
@@ -112,7 +118,7 @@ impl RawChunkBuilder {
         });
         let mut sealed = None;
         if !fits {
-            sealed = self.seal();
+            sealed = self.seal()?;
             let id = self.next_id;
             self.next_id += 1;
             self.current = Some(RawChunk {
@@ -146,20 +152,22 @@ impl RawChunkBuilder {
         }
         let index = c.lines;
         c.lines += 1;
-        ((c.id, index), sealed)
+        Ok(((c.id, index), sealed))
     }
 
-    /// Closes and compresses the open chunk, if any.
-    pub fn seal(&mut self) -> Option<SealedChunk> {
-        let c = self.current.take()?;
+    /// Closes and compresses the open chunk, if any. zstd fails only when it cannot
+    /// get memory; the chunk is then lost, so the caller must stop rather than
+    /// commit records that refer to it.
+    pub fn seal(&mut self) -> Result<Option<SealedChunk>> {
+        let Some(c) = self.current.take() else { return Ok(None) };
         let compressed = match self.compressor.as_mut() {
             Some(z) => z.compress(&c.data),
             None => zstd::bulk::compress(&c.data, ZSTD_LEVEL),
         }
-        .unwrap_or_default();
+        .map_err(|source| Error::Compress { chunk: c.id, source })?;
         let raw_bytes = c.data.len();
         self.spare = c.data;
-        Some(SealedChunk {
+        Ok(Some(SealedChunk {
             id: c.id,
             source: c.source,
             input: c.input,
@@ -167,7 +175,7 @@ impl RawChunkBuilder {
             lines: c.lines,
             raw_bytes,
             compressed,
-        })
+        }))
     }
 }
 
@@ -227,10 +235,10 @@ impl<'s> Writer<'s> {
 
     /// Appends one raw input line to the message log; returns its (chunk, index) for
     /// provenance. For work split across threads use a [`RawChunkBuilder`] and [`Writer::add_chunk`].
-    pub fn raw_line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> (i64, u32) {
-        let (r, sealed) = self.raw.line(source, input, line_no, bytes);
+    pub fn raw_line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> Result<(i64, u32)> {
+        let (r, sealed) = self.raw.line(source, input, line_no, bytes)?;
         self.chunks.extend(sealed);
-        r
+        Ok(r)
     }
 
     /// Queues a chunk built elsewhere for the next commit.
@@ -304,7 +312,7 @@ impl<'s> Writer<'s> {
     /// Writes everything buffered in one transaction and returns what was written.
     /// When this returns `Ok`, every record given before the call is durable.
     pub fn commit(&mut self) -> Result<CommitReport> {
-        if let Some(c) = self.raw.seal() {
+        if let Some(c) = self.raw.seal()? {
             self.chunks.push(c);
         }
         let mut report = CommitReport::default();
