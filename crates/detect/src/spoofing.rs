@@ -76,6 +76,9 @@ pub struct VesselSpoof {
     /// Where land was last tested, and whether it was land there.
     land_checked: Anchor,
     land_maybe: bool,
+    /// Which side of the coastline the vessel is on, while it stays within the
+    /// coast-free disc of `coast`'s anchor (`None` once that anchor moves).
+    coast_side: Option<bool>,
 }
 
 /// The spoofing detector.
@@ -261,11 +264,20 @@ impl SpoofingDetector {
         // of it, and away from ports. The
         // polygon test comes after the coast test: most fixes near land are near the coast.
         let grid = &mut self.coast;
-        let on_land = st.land_maybe
+        let mut anchored = false;
+        let far_from_coast = st.land_maybe
             && st.coast.at_least_estimated(fix.lat, fix.lon, margin, || {
+                anchored = true;
                 grid.estimate(fix.lat, fix.lon, margin, |la, lo, cap| land.coast_distance_capped_m(la, lo, cap))
-            })
-            && land.contains(fix.lat, fix.lon);
+            });
+        if anchored {
+            st.coast_side = None;
+        }
+        // A cached "far from the coast" means the fix is inside a disc around the
+        // anchor that no coastline crosses, where every point is on the same side
+        // as the last one tested: the polygon test is needed once per disc, not
+        // once per fix (a vessel moored or steaming up a river costs one).
+        let on_land = far_from_coast && *st.coast_side.get_or_insert_with(|| land.contains(fix.lat, fix.lon));
         // Near a port or an inland waterway of the route network, a position "on land"
         // is most likely the land mask's fault: such fixes neither extend nor end a run.
         let excused = on_land
