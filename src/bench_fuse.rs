@@ -74,15 +74,26 @@ pub fn score(results: &[Outcome], truth: &[Option<(u32, bool)>]) -> FuseScore {
     }
 }
 
-/// Runs the benchmark.
-pub fn fuse_bench(b: &FuseBench, out: &mut dyn Write) -> Result<()> {
-    // 1. Accuracy against the time offset, on the scenario's own NMEA.
-    let scenario = crate::simulate::load_scenario(&b.scenario)?;
-    let mut sim = Simulation::new(scenario).map_err(anyhow::Error::msg)?;
+/// Fusion accuracy on a simulated scenario: what was fused, and the scores with
+/// every AIS report within each given number of minutes of a scene removed.
+#[derive(Debug, Clone)]
+pub struct Accuracy {
+    /// One line: the scenario, its detections by kind, and the AIS.
+    pub summary: String,
+    /// (minutes of AIS removed around each scene, scores), at default settings.
+    pub rows: Vec<(i64, FuseScore)>,
+}
+
+/// Simulates `scenario` (built-in name or file), reads its NMEA through the ingest
+/// pipeline and its detections through the CSV reader, fuses at default settings
+/// and scores each result against the simulator's record of each detection.
+pub fn accuracy(scenario: &str, removed_min: &[i64]) -> Result<Accuracy> {
+    let sim_scenario = crate::simulate::load_scenario(scenario)?;
+    let mut sim = Simulation::new(sim_scenario).map_err(anyhow::Error::msg)?;
     let (sar, _) = sealane_sim::sar::scenes(&sim);
     let mut nmea = Vec::new();
     let _ = sim.finish(&mut nmea);
-    let dir = std::env::temp_dir().join(format!("sealane-bench-fuse-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("sealane-bench-fuse-{}-{scenario}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("feed.nmea");
     std::fs::write(&path, &nmea)?;
@@ -100,28 +111,25 @@ pub fn fuse_bench(b: &FuseBench, out: &mut dyn Write) -> Result<()> {
     let mut full = AisIndex::new();
     let source = SourceConfig { inputs: vec![path.display().to_string()], progress: false, ..SourceConfig::default() };
     let mut loader = crate::fuse::Loader::new(&mut full, Label::public_ais());
-    pipeline::run(&source, &[0], None, &mut loader, &mut Vec::new(), Arc::new(AtomicBool::new(false)))?;
-    full.finish();
+    let loaded = pipeline::run(&source, &[0], None, &mut loader, &mut Vec::new(), Arc::new(AtomicBool::new(false)));
     let _ = std::fs::remove_dir_all(&dir);
+    loaded?;
+    full.finish();
     let sc = scenes(&detections);
-    let dark = truth.iter().filter(|t| matches!(t, Some((_, false)))).count();
-    writeln!(
-        out,
-        "accuracy: scenario {}: {} detections in {} scenes ({} of vessels with AIS, {} dark, {} false alarms) against {} AIS positions of {} vessels",
-        b.scenario,
+    let summary = format!(
+        "scenario {scenario}: {} detections in {} scenes ({} of vessels with AIS, {} dark, {} false alarms) against {} AIS positions of {} vessels",
         detections.len(),
         sc.len(),
         truth.iter().filter(|t| matches!(t, Some((_, true)))).count(),
-        dark,
+        truth.iter().filter(|t| matches!(t, Some((_, false)))).count(),
         truth.iter().filter(|t| t.is_none()).count(),
         full.positions(),
         full.len()
-    )?;
-    writeln!(out, "| AIS removed within | match precision | match recall | dark precision | dark recall |")?;
-    writeln!(out, "|---|---:|---:|---:|---:|")?;
+    );
     let cfg = FuseConfig::default();
     let scene_times: Vec<i64> = sc.iter().map(|s| s.time_ms).collect();
-    for minutes in [0i64, 10, 30, 60, 120, 240, 480] {
+    let mut rows = Vec::new();
+    for &minutes in removed_min {
         let gap = minutes * 60_000;
         let ais = if minutes == 0 {
             full.filtered(|_, _| true)
@@ -130,7 +138,19 @@ pub fn fuse_bench(b: &FuseBench, out: &mut dyn Write) -> Result<()> {
         };
         let r = fuse(&detections, &sc, &ais, &cfg, &LabelRules::default());
         let outcomes: Vec<Outcome> = r.results.into_iter().map(|x| x.outcome).collect();
-        let s = score(&outcomes, &truth);
+        rows.push((minutes, score(&outcomes, &truth)));
+    }
+    Ok(Accuracy { summary, rows })
+}
+
+/// Runs the benchmark.
+pub fn fuse_bench(b: &FuseBench, out: &mut dyn Write) -> Result<()> {
+    // 1. Accuracy against the time offset, on the scenario's own NMEA.
+    let acc = accuracy(&b.scenario, &[0, 10, 30, 60, 120, 240, 480])?;
+    writeln!(out, "accuracy: {}", acc.summary)?;
+    writeln!(out, "| AIS removed within | match precision | match recall | dark precision | dark recall |")?;
+    writeln!(out, "|---|---:|---:|---:|---:|")?;
+    for (minutes, s) in &acc.rows {
         writeln!(
             out,
             "| {minutes} min | {:.3} | {:.3} | {:.3} | {:.3} |",
@@ -219,7 +239,7 @@ pub fn fuse_bench(b: &FuseBench, out: &mut dyn Write) -> Result<()> {
     let mut matched = 0;
     for _ in 0..b.runs.max(1) {
         let t0 = Instant::now();
-        let r = fuse(&dets, &sc, &big, &cfg, &LabelRules::default());
+        let r = fuse(&dets, &sc, &big, &FuseConfig::default(), &LabelRules::default());
         times.push(t0.elapsed().as_secs_f64());
         matched = r.results.iter().filter(|x| matches!(x.outcome, Outcome::Matched { .. })).count();
     }

@@ -95,16 +95,29 @@ impl Consumer for Loader<'_> {
 
     fn record(&mut self, c: Cleaned) -> Result<()> {
         match &c.record.obs {
-            Observation::Position(p) => self.index.push(p.mmsi, point(p), &self.label),
+            Observation::Position(p) => {
+                self.index.push(p.mmsi, point(p), &self.label);
+                if p.nav_status == Some(NAV_FISHING) {
+                    self.index.set_fishing(p.mmsi, &self.label);
+                }
+            }
             Observation::Identity(i) => {
                 if let Some(l) = i.length_m().filter(|&l| l > 0) {
                     self.index.set_length(i.mmsi, l as f32, &self.label);
+                }
+                if i.shiptype == Some(SHIPTYPE_FISHING) {
+                    self.index.set_fishing(i.mmsi, &self.label);
                 }
             }
         }
         Ok(())
     }
 }
+
+/// ITU-R M.1371 navigational status "engaged in fishing".
+const NAV_FISHING: u8 = 7;
+/// ITU-R M.1371 type of ship "fishing".
+const SHIPTYPE_FISHING: u8 = 30;
 
 /// The fusion view of a position.
 pub fn point(p: &sealane_core::Position) -> AisPoint {
@@ -137,12 +150,18 @@ fn load_store(
             };
             let label = labels.get(&seen.source).unwrap_or(&public);
             index.push(p.mmsi, point(&p.to_position()), label);
+            if p.nav_status() == Some(NAV_FISHING) {
+                index.set_fishing(p.mmsi, label);
+            }
         }
     }
     for row in store.identity_rows()?.into_iter().filter(|r| allowed_id(r.source)) {
+        let label = labels.get(&row.source).unwrap_or(&public);
         if let Some(l) = row.fields.length_m().filter(|&l| l > 0) {
-            let label = labels.get(&row.source).unwrap_or(&public);
             index.set_length(row.fields.mmsi, l as f32, label);
+        }
+        if row.fields.shiptype == Some(SHIPTYPE_FISHING) {
+            index.set_fishing(row.fields.mmsi, label);
         }
     }
     Ok(())

@@ -131,3 +131,14 @@ fn simulated_dark_partner_of_a_transfer_is_flagged_beside_its_buyer() {
     assert_eq!(scores["dark_vessel"].recall(), Some(1.0), "{scores:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The targets of the fusion issue, at default settings, on the scenario behind
+/// BENCHMARKS.md: matching precision and recall at least 0.95, dark-vessel
+/// precision and recall at least 0.9 (every result scored against the simulator).
+#[test]
+fn simulated_dark_fleet_is_matched_and_flagged_at_the_target_rates() {
+    let acc = sealane::bench_fuse::accuracy("east-sea-dark-fleet", &[0]).unwrap();
+    let (_, s) = acc.rows[0];
+    assert!(s.match_precision >= 0.95 && s.match_recall >= 0.95, "{}: {s:?}", acc.summary);
+    assert!(s.dark_precision >= 0.9 && s.dark_recall >= 0.9, "{}: {s:?}", acc.summary);
+}

@@ -20,7 +20,7 @@ pub mod detection;
 
 use std::collections::HashMap;
 
-use sealane_core::geo::{destination, distance_m, lerp};
+use sealane_core::geo::{M_PER_DEG, destination, distance_m, lerp};
 use sealane_core::{Event, EventKind, Label, LabelRules};
 use serde_json::{Value, json};
 
@@ -113,6 +113,8 @@ pub struct AisTrack {
     pub points: Vec<AisPoint>,
     /// Length from static data, metres.
     pub length_m: Option<f32>,
+    /// Reported as fishing (ship type 30, or navigational status 7 "engaged in fishing").
+    pub fishing: bool,
     /// Index of its label in the index's labels.
     pub label: u32,
 }
@@ -151,7 +153,7 @@ impl AisIndex {
     fn track(&mut self, mmsi: u32, label: &Label) -> &mut AisTrack {
         let label = self.label_id(label);
         let i = *self.by_mmsi.entry(mmsi).or_insert_with(|| {
-            self.tracks.push(AisTrack { mmsi, points: Vec::new(), length_m: None, label });
+            self.tracks.push(AisTrack { mmsi, points: Vec::new(), length_m: None, fishing: false, label });
             self.tracks.len() as u32 - 1
         });
         &mut self.tracks[i as usize]
@@ -165,6 +167,11 @@ impl AisIndex {
     /// Sets a vessel's length (from static data).
     pub fn set_length(&mut self, mmsi: u32, length_m: f32, label: &Label) {
         self.track(mmsi, label).length_m = Some(length_m);
+    }
+
+    /// Marks a vessel as fishing (ship type 30, or navigational status 7).
+    pub fn set_fishing(&mut self, mmsi: u32, label: &Label) {
+        self.track(mmsi, label).fishing = true;
     }
 
     /// Sorts the reports and builds the cell index; call after the last push.
@@ -202,6 +209,9 @@ impl AisIndex {
             if let Some(l) = t.length_m {
                 out.set_length(t.mmsi, l, label);
             }
+            if t.fishing {
+                out.set_fishing(t.mmsi, label);
+            }
         }
         out.finish();
         out
@@ -222,7 +232,7 @@ impl AisIndex {
         self.tracks.iter().map(|t| t.points.len()).sum()
     }
 
-    /// A track by index.
+    /// Track `i`.
     pub fn get(&self, i: usize) -> &AisTrack {
         &self.tracks[i]
     }
@@ -272,7 +282,21 @@ pub fn project(track: &AisTrack, t: i64, cfg: &FuseConfig) -> Option<Projection>
     let prev = i.checked_sub(1).map(|k| pts[k]).filter(|p| t - p.t <= cfg.window_ms);
     let next = pts.get(i).copied().filter(|p| p.t - t <= cfg.window_ms);
     let sar = cfg.sar_sigma_m;
+    // A fishing vessel works a ground: hours after its last report, where it has
+    // been around the scene time says more than its last course does. Its ground
+    // (reports on both sides of `t`) is a second estimate, combined with the
+    // motion's as two Gaussians are (a weighted mean; the spread narrows).
+    let ground = if track.fishing { fishing_ground(pts, t, cfg.window_ms) } else { None };
     let finish = |lat: f64, lon: f64, growth: f64, dt_s: f64, speed_mps: f64, course: f64, interpolated: bool| {
+        let (mut lat, mut lon, mut growth) = (lat, lon, growth);
+        if let Some((clat, clon, spread)) = ground {
+            let sh = spread.max(MIN_GROUND_SIGMA_M);
+            let sg = cfg.ais_sigma_m + growth;
+            let w = sh * sh / (sh * sh + sg * sg);
+            lat = w * lat + (1.0 - w) * clat;
+            lon = w * lon + (1.0 - w) * clon;
+            growth = (sg * sh / (sg * sg + sh * sh).sqrt() - cfg.ais_sigma_m).max(0.0);
+        }
         let az = 0.5 * cfg.azimuth_s * speed_mps;
         let sigma = ((cfg.ais_sigma_m + growth).powi(2) + az * az + sar * sar).sqrt();
         Projection { lat, lon, sigma_m: sigma, dt_s, speed_kn: speed_mps / KN, course, interpolated }
@@ -335,6 +359,37 @@ pub fn project(track: &AisTrack, t: i64, cfg: &FuseConfig) -> Option<Projection>
         }
         _ => None,
     }
+}
+
+/// The narrowest a fishing ground's spread is taken to be, metres.
+const MIN_GROUND_SIGMA_M: f64 = 1_000.0;
+
+/// Where a fishing vessel worked around `t`: the centroid of its reports within
+/// the window and their spread (standard deviation per axis, metres); None
+/// unless it reported at least four times, on both sides of `t`.
+fn fishing_ground(pts: &[AisPoint], t: i64, window_ms: i64) -> Option<(f64, f64, f64)> {
+    let lo = pts.partition_point(|p| p.t < t - window_ms);
+    let hi = pts.partition_point(|p| p.t <= t + window_ms);
+    let w = &pts[lo..hi];
+    if w.len() < 4 || w[0].t > t || w[w.len() - 1].t < t {
+        return None;
+    }
+    // Tracks crossing the antimeridian have no meaningful mean longitude here.
+    if w.iter().any(|p| (p.lon - w[0].lon).abs() > 180.0) {
+        return None;
+    }
+    let n = w.len() as f64;
+    let (clat, clon) = w.iter().fold((0.0, 0.0), |(a, b), p| (a + p.lat, b + p.lon));
+    let (clat, clon) = (clat / n, clon / n);
+    let k = clat.to_radians().cos();
+    let ss: f64 = w
+        .iter()
+        .map(|p| {
+            let (dy, dx) = ((p.lat - clat) * M_PER_DEG, (p.lon - clon) * M_PER_DEG * k);
+            dx * dx + dy * dy
+        })
+        .sum();
+    Some((clat, clon, (ss / (2.0 * (n - 1.0))).sqrt()))
 }
 
 /// What became of one detection.
@@ -745,5 +800,40 @@ mod tests {
         let (_, lon) = destination(0.0, 0.0, 90.0, 12.0 * KN * 4.0 * 3600.0);
         assert!((late.lon - lon).abs() < 1e-6);
         assert!(project(t, 30 * HOUR, &cfg).is_none());
+    }
+
+    /// A trawler zig-zags across its ground (legs at 4 knots, 12 km either side of
+    /// lon 130), heard only every six hours: dead reckoning from its last report
+    /// runs off the ground; knowing it is fishing brings the projection back
+    /// towards it.
+    #[test]
+    fn a_fishing_vessel_is_projected_towards_its_ground() {
+        let mut ais = AisIndex::new();
+        let public = Label::public_ais();
+        let half = 12_000.0 / M_PER_DEG;
+        // Reports at 0, 6, ..., 24 h alternately at the east and west ends, each
+        // one steaming on across the ground's edge.
+        for k in 0..5 {
+            let east = k % 2 == 0;
+            let lon = 130.0 + if east { half } else { -half };
+            let cog = if east { 90.0 } else { 270.0 };
+            ais.push(9, AisPoint { t: k * 6 * HOUR, lat: 36.0, lon, sog: 4.0, cog }, &public);
+        }
+        ais.finish();
+        let cfg = FuseConfig::default();
+        // Three hours after the report at 12 h (east end, heading east): 34 km east of
+        // the ground's centre by reckoning.
+        let t = 15 * HOUR;
+        let reckoned = project(ais.get(0), t, &cfg).unwrap();
+        ais.set_fishing(9, &public);
+        let fishing = project(ais.get(0), t, &cfg).unwrap();
+        let off = |p: &Projection| distance_m(p.lat, p.lon, 36.0, 130.0);
+        assert!(off(&reckoned) > 30_000.0, "reckoned {} m off the ground", off(&reckoned));
+        assert!(off(&fishing) < 0.6 * off(&reckoned), "fishing {} m off the ground", off(&fishing));
+        assert!(fishing.sigma_m < reckoned.sigma_m);
+        // Past its last report the ground is not known on both sides: reckoning alone.
+        let after = project(ais.get(0), 27 * HOUR, &cfg).unwrap();
+        ais.tracks[0].fishing = false;
+        assert_eq!(after, project(ais.get(0), 27 * HOUR, &cfg).unwrap());
     }
 }
