@@ -37,6 +37,15 @@ pub fn fast_distance_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 /// Metres per degree of latitude (and of longitude at the equator).
 pub const M_PER_DEG: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
 
+/// `v.floor() as i32`, without the call: x86-64's baseline has no rounding
+/// instruction, so `floor` is a libm call, and grid cells are computed for
+/// every position. Saturates like `as` (NaN gives 0).
+#[inline]
+pub fn floor_i32(v: f64) -> i32 {
+    let t = v as i32;
+    if (t as f64) > v { t.saturating_sub(1) } else { t }
+}
+
 /// The point a fraction `f` (0..1) of the way from point 1 to point 2, linearly
 /// in degrees (the short way across the antimeridian). Fixes minutes apart are
 /// close enough for this to be exact to metres.
@@ -77,6 +86,33 @@ pub fn destination(lat: f64, lon: f64, bearing_deg: f64, distance_m: f64) -> (f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_i32_is_floor_as_i32() {
+        for v in [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.999,
+            -2.999,
+            1e-300,
+            -1e-300,
+            1e10,
+            -1e10,
+            2147483647.5,
+            -2147483648.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            37.58531 * 20.0,
+            -122.4 * 20.0,
+        ] {
+            assert_eq!(floor_i32(v), v.floor() as i32, "{v}");
+        }
+    }
 
     #[test]
     fn distances_and_bearings() {

@@ -5,7 +5,7 @@
 //! cross it. A moored or drifting vessel costs one R*-tree query, not one per
 //! position.
 
-use sealane_core::geo::M_PER_DEG;
+use sealane_core::geo::{M_PER_DEG, floor_i32};
 use sealane_core::hash::FxHashMap;
 
 /// A reference point and an upper bound on how far a vessel is from it, with
@@ -214,7 +214,7 @@ impl GridDistance {
         distance: impl Fn(f64, f64, f64) -> f64,
     ) -> (f64, f64) {
         let k = self.cells_per_deg;
-        let key = ((lat * k).floor() as i32, (lon * k).floor() as i32);
+        let key = (floor_i32(lat * k), floor_i32(lon * k));
         let cap = threshold_m + 2.0 * self.slack_m;
         let centre = *self
             .map

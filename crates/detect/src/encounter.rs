@@ -20,7 +20,7 @@
 
 use std::collections::VecDeque;
 
-use sealane_core::geo::{M_PER_DEG, fast_distance_m};
+use sealane_core::geo::{M_PER_DEG, fast_distance_m, floor_i32};
 use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, Evidence, Origin};
 use sealane_track::{Fix, LabelId, Land, Ports, Step, Vessel, interpolate};
@@ -214,15 +214,21 @@ impl EncounterDetector {
 
     /// The data time reached `watermark`: completes the slots no later fix can add to.
     pub fn advance(&mut self, watermark: i64, out: &mut Vec<Draft>) {
+        let mut processed = false;
         while !self.slots.is_empty() && self.first_slot + self.gap_ms < watermark {
             let t = self.first_slot;
             let samples = self.slots.pop_front().unwrap_or_default();
             self.first_slot += self.slot_ms;
             if !samples.is_empty() {
                 self.process_slot(t, samples, out);
+                processed = true;
             }
         }
-        self.release_pending(out);
+        // Which pending runs are due changes only when a slot is processed (the
+        // watermark advances with almost every position; slots complete once a minute).
+        if processed {
+            self.release_pending(out);
+        }
     }
 
     fn process_slot(&mut self, t: i64, mut samples: Vec<Sample>, out: &mut Vec<Draft>) {
@@ -232,7 +238,7 @@ impl EncounterDetector {
         samples.dedup_by_key(|s| s.mmsi);
         self.scratch.clear();
         for (k, s) in samples.iter().enumerate() {
-            self.scratch.push(((s.lat / self.cell_deg).floor() as i32, (s.lon / self.cell_deg).floor() as i32, k));
+            self.scratch.push((floor_i32(s.lat / self.cell_deg), floor_i32(s.lon / self.cell_deg), k));
         }
         self.scratch.sort_unstable();
         self.cells.clear();

@@ -13,7 +13,7 @@
 
 use h3o::{LatLng, Resolution};
 use sealane_core::EventKind;
-use sealane_core::geo::NM;
+use sealane_core::geo::{NM, floor_i32};
 use sealane_core::hash::FxHashMap;
 use sealane_track::{Fix, Land, Step, Vessel};
 
@@ -153,7 +153,7 @@ impl GapDetector {
             out.push(self.draft(v.mmsi, &start, &fix, false, before, reception, land));
         }
         // Count this position for reception and for the vessel's "reported well before".
-        let key = ((fix.lat * 20.0).floor() as i32, (fix.lon * 20.0).floor() as i32);
+        let key = (floor_i32(fix.lat * 20.0), floor_i32(fix.lon * 20.0));
         if key != st.key {
             if st.unflushed > 0 {
                 self.reception.count(st.cell, std::mem::take(&mut st.unflushed), fix.time_ms);

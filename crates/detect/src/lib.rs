@@ -241,6 +241,9 @@ impl Detectors {
     }
 
     fn emit(&mut self, out: &mut Vec<Event>) {
+        if self.drafts.is_empty() {
+            return;
+        }
         for d in self.drafts.drain(..) {
             let e = d.finish(&mut self.labels);
             if let Some(i) = EventKind::ALL.iter().position(|k| *k == e.kind) {

@@ -24,7 +24,7 @@
 
 use std::collections::VecDeque;
 
-use sealane_core::geo::NM;
+use sealane_core::geo::{NM, floor_i32};
 use sealane_core::hash::FxHashMap;
 use sealane_core::{EventKind, VesselClass};
 use sealane_track::{Fix, Land, Ports, Routes, Step, Tracks, Vessel, VesselId, implied};
@@ -53,7 +53,7 @@ const PLACE_CELLS_PER_DEG: f64 = 20.0;
 const RUN_PLACES: usize = 16;
 
 fn place(lat: f64, lon: f64) -> (i32, i32) {
-    ((lat * PLACE_CELLS_PER_DEG).floor() as i32, (lon * PLACE_CELLS_PER_DEG).floor() as i32)
+    (floor_i32(lat * PLACE_CELLS_PER_DEG), floor_i32(lon * PLACE_CELLS_PER_DEG))
 }
 
 /// Consecutive fixes inland.
