@@ -219,20 +219,31 @@ impl Store {
             }
         }
         {
-            // Small blocks are not in the R*Tree (see the writer); the partial index finds them.
+            // Small blocks are not in the R*Tree (see the writer); the partial index finds
+            // them. A block spans at most BLOCK_MAX_SPAN_MS, so one that starts before the
+            // window's end also ends before that plus the span: both ends bound the scan.
             let mut st = self
                 .conn
                 .prepare_cached(&format!(
                     "SELECT id FROM position_blocks INDEXED BY position_blocks_small
-                     WHERE n < {SMALL_BLOCK} AND t_max >= ?1 AND t_min <= ?2
+                     WHERE n < {SMALL_BLOCK} AND t_max >= ?1 AND t_max <= ?7 AND t_min <= ?2
                        AND lon_max >= ?3 AND lon_min <= ?4 AND lat_max >= ?5 AND lat_min <= ?6"
                 ))
                 .map_err(|e| self.err(e))?;
             for part in bbox.parts() {
                 let rows = st
-                    .query_map(params![from_ms, to_ms, part.west, part.east, part.south, part.north], |r| {
-                        r.get::<_, i64>(0)
-                    })
+                    .query_map(
+                        params![
+                            from_ms,
+                            to_ms,
+                            part.west,
+                            part.east,
+                            part.south,
+                            part.north,
+                            to_ms.saturating_add(BLOCK_MAX_SPAN_MS)
+                        ],
+                        |r| r.get::<_, i64>(0),
+                    )
                     .map_err(|e| self.err(e))?;
                 for id in rows {
                     ids.push(id.map_err(|e| self.err(e))?);
