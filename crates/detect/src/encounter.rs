@@ -158,8 +158,7 @@ impl EncounterDetector {
     }
 
     /// Takes a fix in (after the track has recorded it): samples the slots since the previous fix.
-    // One call site, once per position: inlined into `Detectors::position`
-    // (callgrind: 4 % fewer instructions per position across the five detectors).
+    // Inlined into its one caller, `Detectors::position` (see there).
     #[inline(always)]
     pub fn on_fix(&mut self, v: &Vessel, port: &mut DistanceCache, step: &Step, ports: &Ports, land: &Land) {
         if self.profiles.is_empty() || step.first || step.dt_ms > self.gap_ms || step.dt_ms <= 0 {

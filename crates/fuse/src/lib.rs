@@ -232,7 +232,7 @@ impl AisIndex {
         self.tracks.iter().map(|t| t.points.len()).sum()
     }
 
-    /// Track `i`.
+    /// A track by index.
     pub fn get(&self, i: usize) -> &AisTrack {
         &self.tracks[i]
     }
