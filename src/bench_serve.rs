@@ -36,6 +36,10 @@ pub struct ServeBench {
     pub store: PathBuf,
     /// `serve --commit-interval`, seconds.
     pub commit_interval: f64,
+    /// MMSI of vessel 0 (the others follow). The default's Korean MID gives valid
+    /// identities; one with an unassigned MID (e.g. 100000000) makes every vessel
+    /// raise an identity event on first sight: a burst of events.
+    pub mmsi_base: u32,
 }
 
 /// Latencies in milliseconds, bucketed by the millisecond up to 60 s.
@@ -76,14 +80,13 @@ fn now_ms() -> i64 {
 }
 
 /// One NMEA line of vessel `i`'s report at `t_ms`, stamped `c:` in milliseconds.
-fn sentence(i: u32, vessels: u32, t_ms: i64, out: &mut Vec<u8>, body: &mut Vec<u8>) {
+fn sentence(i: u32, vessels: u32, mmsi_base: u32, t_ms: i64, out: &mut Vec<u8>, body: &mut Vec<u8>) {
     // Vessels spread over the Korean seas, each drifting east a little every report.
     let lat = 30.0 + (i % 1000) as f64 * 0.01;
     let lon = 120.0 + (i / 1000) as f64 * (15.0 / (vessels / 1000 + 1) as f64) + (t_ms % 600_000) as f64 * 1e-8;
     let m = Message::Position(PositionReport {
         msg_type: 1,
-        // Korean MIDs: valid identities, as most real traffic is (no identity event per vessel).
-        mmsi: 440_000_000 + i,
+        mmsi: mmsi_base + i,
         speed: 100,
         lat: (lat * 600_000.0) as i32,
         lon: (lon * 600_000.0) as i32,
@@ -165,9 +168,11 @@ pub fn serve_bench(b: &ServeBench, out: &mut dyn Write) -> Result<()> {
         }
         let (stop, dropped) = (stop.clone(), dropped.clone());
         let t0 = now_ms();
-        clients.push(std::thread::spawn(move || -> (Histogram, u64, Vec<i64>) {
+        clients.push(std::thread::spawn(move || -> (Histogram, u64, Vec<i64>, (u64, i64)) {
             let mut h = Histogram::new();
             let mut n = 0;
+            // Events received, and when the last of them arrived (ms from the start).
+            let (mut events, mut events_last) = (0u64, 0i64);
             // The worst delay in each second of the run.
             let mut worst_by_second: Vec<i64> = Vec::new();
             while !stop.load(Ordering::Relaxed) {
@@ -184,6 +189,11 @@ pub fn serve_bench(b: &ServeBench, out: &mut dyn Write) -> Result<()> {
                             worst_by_second[sec] = worst_by_second[sec].max(worst);
                         } else if t.starts_with("{\"type\":\"dropped\"") {
                             dropped.fetch_add(1, Ordering::Relaxed);
+                        } else if let Ok(v) = serde_json::from_str::<serde_json::Value>(t.as_str()) {
+                            if v["type"] == "events" {
+                                events += v["items"].as_array().map_or(0, Vec::len) as u64;
+                                events_last = now_ms() - t0;
+                            }
                         }
                     }
                     Ok(_) => {}
@@ -192,7 +202,7 @@ pub fn serve_bench(b: &ServeBench, out: &mut dyn Write) -> Result<()> {
                     Err(_) => break,
                 }
             }
-            (h, n, worst_by_second)
+            (h, n, worst_by_second, (events, events_last))
         }));
     }
 
@@ -212,7 +222,7 @@ pub fn serve_bench(b: &ServeBench, out: &mut dyn Write) -> Result<()> {
             buf.clear();
             let t = now_ms();
             for k in sent..due {
-                sentence((k % b.vessels as u64) as u32, b.vessels, t, &mut buf, &mut body);
+                sentence((k % b.vessels as u64) as u32, b.vessels, b.mmsi_base, t, &mut buf, &mut body);
             }
             sock.write_all(&buf).context("sending to serve")?;
             sent = due;
@@ -233,10 +243,13 @@ pub fn serve_bench(b: &ServeBench, out: &mut dyn Write) -> Result<()> {
     let mut h = Histogram::new();
     let mut delivered = Vec::new();
     let mut worst_by_second: Vec<i64> = Vec::new();
+    let (mut events, mut events_last) = (Vec::new(), 0i64);
     for c in clients {
-        let (ch, n, w) = c.join().map_err(|_| anyhow::anyhow!("a client thread panicked"))?;
+        let (ch, n, w, (e, e_last)) = c.join().map_err(|_| anyhow::anyhow!("a client thread panicked"))?;
         h.merge(&ch);
         delivered.push(n);
+        events.push(e);
+        events_last = events_last.max(e_last);
         if worst_by_second.len() < w.len() {
             worst_by_second.resize(w.len(), 0);
         }
@@ -300,6 +313,14 @@ pub fn serve_bench(b: &ServeBench, out: &mut dyn Write) -> Result<()> {
         delivered.last().copied().unwrap_or(0),
         dropped.load(Ordering::Relaxed)
     )?;
+    events.sort_unstable();
+    writeln!(
+        out,
+        "  events delivered: per client min {}, max {}; the last at {:.1} s after the clients connected",
+        events.first().copied().unwrap_or(0),
+        events.last().copied().unwrap_or(0),
+        events_last as f64 / 1000.0
+    )?;
     if h.count() == 0 {
         writeln!(out, "  sent-to-delivered latency: no deliveries")?;
     } else {
@@ -337,7 +358,7 @@ mod tests {
     #[test]
     fn load_sentences_decode_with_their_millisecond_stamp() {
         let (mut out, mut body) = (Vec::new(), Vec::new());
-        sentence(7, 50_000, 1_772_323_200_123, &mut out, &mut body);
+        sentence(7, 50_000, 440_000_000, 1_772_323_200_123, &mut out, &mut body);
         let mut d = sealane_ais::Decoder::new(sealane_ais::Options::default());
         let line = out.split(|&b| b == b'\n').next().unwrap();
         let m = d.feed(line).expect("decodes").expect("one message");

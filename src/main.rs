@@ -378,6 +378,10 @@ enum BenchCommand {
         /// `serve --commit-interval`, seconds.
         #[arg(long, default_value_t = 1.0)]
         commit_interval: f64,
+        /// MMSI of the first vessel (the rest follow). The default has a Korean MID; one
+        /// with an unassigned MID (100000000) makes every vessel raise an identity event.
+        #[arg(long, default_value_t = 440_000_000)]
+        mmsi_base: u32,
     },
     /// Fusion: accuracy on a simulated scenario as the AIS nearest each scene is removed,
     /// and the speed of associating 10,000 detections with a day of 400,000 vessels.
@@ -807,7 +811,8 @@ fn run(cli: Cli) -> Result<()> {
             bench::detect_bench(&b, &mut io::stdout())
         }
         Command::Bench {
-            what: BenchCommand::Serve { rate, seconds, clients, area_clients, vessels, store, commit_interval },
+            what:
+                BenchCommand::Serve { rate, seconds, clients, area_clients, vessels, store, commit_interval, mmsi_base },
         } => {
             let b = sealane::bench_serve::ServeBench {
                 rate,
@@ -817,6 +822,7 @@ fn run(cli: Cli) -> Result<()> {
                 vessels: vessels.max(1),
                 store,
                 commit_interval,
+                mmsi_base,
             };
             sealane::bench_serve::serve_bench(&b, &mut io::stdout())
         }

@@ -229,10 +229,7 @@ impl Write for EventSink<'_> {
         while let Some(n) = self.pending.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = self.pending.drain(..=n).collect();
             if let Ok(v) = serde_json::from_slice::<Value>(&line) {
-                let kind = v.get("type").and_then(Value::as_str).unwrap_or("").to_string();
-                let lat = v.get("lat").and_then(Value::as_f64).unwrap_or(f64::NAN);
-                let lon = v.get("lon").and_then(Value::as_f64).unwrap_or(f64::NAN);
-                batch.push(LiveEvent { value: sealane_server::with_marking(v), kind, lat, lon });
+                batch.push(LiveEvent::new(&sealane_server::with_marking(v)));
             }
         }
         self.metrics.events.add(batch.len() as u64);
