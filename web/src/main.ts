@@ -86,6 +86,10 @@ const overlay = new MapboxOverlay({ interleaved: false, layers: [] });
 map.addControl(overlay as unknown as maplibregl.IControl);
 
 let events: Json[] = [];
+// Live events kept in the list; older ones, and those a burst's frames left out
+// (`omitted`), stay in the store's /api/events.
+const MAX_LIVE_EVENTS = 5000;
+let eventsNotListed = 0;
 let detections: Json[] = [];
 let scenes: Json[] = [];
 let selectedTrack: [number, number][] | null = null;
@@ -125,7 +129,8 @@ function render() {
   ].filter(Boolean);
   overlay.setProps({ layers });
   renderCount++;
-  status(`${vessels.size.toLocaleString()} vessels · ${events.length} events${live ? " · live" : ""}`);
+  const notListed = eventsNotListed ? ` (${eventsNotListed.toLocaleString()} more in /api/events)` : "";
+  status(`${vessels.size.toLocaleString()} vessels · ${events.length} events${notListed}${live ? " · live" : ""}`);
 }
 let renderCount = 0;
 let renderQueued = false;
@@ -316,6 +321,11 @@ function connect() {
       scheduleRender();
     } else if (msg.type === "events") {
       for (const e of msg.items) events.unshift({ type: "Feature", id: e.id, geometry: e.lon != null ? { type: "Point", coordinates: [e.lon, e.lat] } : null, properties: e });
+      eventsNotListed += msg.omitted ?? 0;
+      if (events.length > MAX_LIVE_EVENTS) {
+        eventsNotListed += events.length - MAX_LIVE_EVENTS;
+        events.length = MAX_LIVE_EVENTS;
+      }
       renderEvents();
       scheduleRender();
     }
