@@ -126,19 +126,36 @@ pub enum LiveItem {
     Events(Arc<EventBatch>),
 }
 
-/// The events of one flush, and their frame for clients that take them all.
+/// The items of one batch, and their frame for clients that take them all
+/// (rendered once, by the first such client, shared by the rest).
 #[derive(Debug)]
-pub struct EventBatch {
-    items: Vec<LiveEvent>,
+pub struct Batch<T> {
+    items: Vec<T>,
     whole: std::sync::OnceLock<Utf8Bytes>,
 }
 
-/// The positions of one batch, and their frame for clients that take them
-/// all (rendered once, by the first such client, shared by the rest).
-#[derive(Debug)]
-pub struct PositionBatch {
-    items: Vec<LivePosition>,
-    whole: std::sync::OnceLock<Utf8Bytes>,
+/// The positions of one pipeline batch.
+pub type PositionBatch = Batch<LivePosition>;
+/// The events of one flush.
+pub type EventBatch = Batch<LiveEvent>;
+
+impl<T> Batch<T> {
+    fn new(items: Vec<T>) -> Batch<T> {
+        Batch { items, whole: Default::default() }
+    }
+
+    /// The frame of every item, rendered by `render` on first use; None when empty.
+    fn whole(&self, render: impl FnOnce(&[T], &mut String) -> bool) -> Option<Utf8Bytes> {
+        if self.items.is_empty() {
+            return None;
+        }
+        let whole = self.whole.get_or_init(|| {
+            let mut s = String::new();
+            render(&self.items, &mut s);
+            Utf8Bytes::from(s)
+        });
+        Some(whole.clone())
+    }
 }
 
 /// The broadcast ring between the pipeline and the clients.
@@ -161,7 +178,7 @@ impl Hub {
             return;
         }
         self.metrics.live_published.add(batch.len() as u64);
-        let _ = self.tx.send(LiveItem::Positions(Arc::new(PositionBatch { items: batch, whole: Default::default() })));
+        let _ = self.tx.send(LiveItem::Positions(Arc::new(Batch::new(batch))));
         self.metrics.live_queue.set(self.tx.len() as i64);
     }
 
@@ -171,7 +188,7 @@ impl Hub {
             return;
         }
         self.metrics.live_published.add(batch.len() as u64);
-        let _ = self.tx.send(LiveItem::Events(Arc::new(EventBatch { items: batch, whole: Default::default() })));
+        let _ = self.tx.send(LiveItem::Events(Arc::new(Batch::new(batch))));
     }
 
     /// Is any live client connected? (With none, the pipeline skips building batches.)
@@ -387,12 +404,7 @@ fn positions_frame(batch: &PositionBatch, audience: &Audience, filter: &Filter, 
         audience.readable.as_ref().is_none_or(|r: &BTreeSet<u32>| r.contains(&p.source)) && filter.inside(p.lat, p.lon)
     };
     if audience.readable.is_none() && filter.bbox.is_none() {
-        let whole = batch.whole.get_or_init(|| {
-            let mut s = String::new();
-            render_positions(&batch.items, |_| true, &mut s);
-            Utf8Bytes::from(s)
-        });
-        return (!batch.items.is_empty()).then(|| whole.clone());
+        return batch.whole(|items, s| render_positions(items, |_| true, s));
     }
     render_positions(&batch.items, keep, buf).then(|| Utf8Bytes::from(buf.clone()))
 }
@@ -415,12 +427,7 @@ fn render_positions(items: &[LivePosition], keep: impl Fn(&LivePosition) -> bool
 
 fn events_frame(batch: &EventBatch, filter: &Filter, buf: &mut String) -> Option<Utf8Bytes> {
     if filter.bbox.is_none() && filter.events.is_none() {
-        let whole = batch.whole.get_or_init(|| {
-            let mut s = String::new();
-            render_events(&batch.items, |_| true, &mut s);
-            Utf8Bytes::from(s)
-        });
-        return (!batch.items.is_empty()).then(|| whole.clone());
+        return batch.whole(|items, s| render_events(items, |_| true, s));
     }
     let keep = |e: &LiveEvent| filter.wants_event(&e.kind) && filter.inside(e.lat, e.lon);
     render_events(&batch.items, keep, buf).then(|| Utf8Bytes::from(buf.clone()))
@@ -488,7 +495,7 @@ mod tests {
         let mut items: Vec<LiveEvent> =
             (0..MAX_EVENTS_PER_FRAME + 5).map(|k| ev(k, "invalid_identity", 10.0)).collect();
         items.push(ev(99_999, "gap", -10.0));
-        let batch = EventBatch { items, whole: Default::default() };
+        let batch = Batch::new(items);
         let mut buf = String::new();
         let all = Filter::default();
         let a = events_frame(&batch, &all, &mut buf).unwrap();
@@ -527,7 +534,7 @@ mod tests {
             policy: Arc::new(sealane_share::Policy::bilateral()),
         };
         let mut buf = String::new();
-        let batch = |items| PositionBatch { items, whole: Default::default() };
+        let batch = |items| Batch::new(items);
         let f = positions_frame(&batch(vec![p(1), p(2)]), &audience, &Filter::default(), &mut buf).unwrap();
         let v: Value = serde_json::from_str(f.as_str()).unwrap();
         assert_eq!(v["items"].as_array().unwrap().len(), 1);
