@@ -53,6 +53,15 @@ try {
   await page.keyboard.press("Enter");
   await page.waitForSelector("#panel-dossier:not([hidden])", { timeout: 10000 }).catch(() => fail("keyboard did not open an event"));
   await page.screenshot({ path: `${out}/3-keyboard.png` });
+  // A burst of live events: the list keeps the newest 5,000 and says how many more there are.
+  const kept = await page.evaluate(() => {
+    const items = Array.from({ length: 6000 }, (_, i) => ({ id: `burst-${i}`, type: "invalid_identity", lat: 35, lon: 129, mmsi: [10000000 + i], label: {}, marking: "UNCLASSIFIED" }));
+    window.sealane.liveFrame({ type: "events", items, omitted: 100 });
+    return window.sealane.events().length;
+  });
+  if (kept !== 5000) await fail(`after a burst of 6,000 events the list holds ${kept}, not 5,000`);
+  await page.waitForFunction(() => document.querySelector("#status")?.textContent?.includes("more in /api/events"), null, { timeout: 10000 })
+    .catch(() => fail("the status line does not say how many events are not listed"));
   if (errors.length) await fail("page errors");
   console.log(JSON.stringify({ ok: true, vessels, first_render_ms: Math.round(firstRender), wall_ms: Date.now() - t0, events_listed: listed }));
 } catch (e) {

@@ -310,27 +310,29 @@ function connect() {
   const proto = location.protocol === "https:" ? "wss" : "ws";
   const q = token ? `?access_token=${encodeURIComponent(token)}` : "";
   const ws = new WebSocket(`${proto}://${location.host}/api/live${q}`);
-  ws.onmessage = (m) => {
-    const msg = JSON.parse(m.data);
-    if (msg.type === "positions" && live) {
-      for (const p of msg.items) {
-        const v = vessels.get(p.mmsi);
-        if (v) Object.assign(v, { lon: p.lon, lat: p.lat, sog: p.sog, cog: p.cog, hdg: p.hdg, t: p.t });
-        else vessels.set(p.mmsi, { mmsi: p.mmsi, lon: p.lon, lat: p.lat, sog: p.sog, cog: p.cog, hdg: p.hdg, t: p.t, type: null, name: null, marking: sourceMarkings.get(p.src) ?? "" });
-      }
-      scheduleRender();
-    } else if (msg.type === "events") {
-      for (const e of msg.items) events.unshift({ type: "Feature", id: e.id, geometry: e.lon != null ? { type: "Point", coordinates: [e.lon, e.lat] } : null, properties: e });
-      eventsNotListed += msg.omitted ?? 0;
-      if (events.length > MAX_LIVE_EVENTS) {
-        eventsNotListed += events.length - MAX_LIVE_EVENTS;
-        events.length = MAX_LIVE_EVENTS;
-      }
-      renderEvents();
-      scheduleRender();
-    }
-  };
+  ws.onmessage = (m) => onLive(JSON.parse(m.data));
   ws.onclose = () => setTimeout(connect, 2000);
+}
+
+// One frame of /api/live.
+function onLive(msg: Json) {
+  if (msg.type === "positions" && live) {
+    for (const p of msg.items) {
+      const v = vessels.get(p.mmsi);
+      if (v) Object.assign(v, { lon: p.lon, lat: p.lat, sog: p.sog, cog: p.cog, hdg: p.hdg, t: p.t });
+      else vessels.set(p.mmsi, { mmsi: p.mmsi, lon: p.lon, lat: p.lat, sog: p.sog, cog: p.cog, hdg: p.hdg, t: p.t, type: null, name: null, marking: sourceMarkings.get(p.src) ?? "" });
+    }
+    scheduleRender();
+  } else if (msg.type === "events") {
+    for (const e of msg.items) events.unshift({ type: "Feature", id: e.id, geometry: e.lon != null ? { type: "Point", coordinates: [e.lon, e.lat] } : null, properties: e });
+    eventsNotListed += msg.omitted ?? 0;
+    if (events.length > MAX_LIVE_EVENTS) {
+      eventsNotListed += events.length - MAX_LIVE_EVENTS;
+      events.length = MAX_LIVE_EVENTS;
+    }
+    renderEvents();
+    scheduleRender();
+  }
 }
 const sourceMarkings = new Map<number, string>();
 
@@ -377,6 +379,7 @@ async function start() {
   someVessel: () => { const c = map.getCenter(); let best: Vessel | null = null; let d = Infinity;
     for (const v of vessels.values()) { const dd = (v.lon - c.lng) ** 2 + (v.lat - c.lat) ** 2; if (dd < d) { d = dd; best = v; } } return best?.mmsi ?? null; },
   selected: () => selectedMmsi,
+  liveFrame: (msg: Json) => onLive(msg),
   firstRender: () => firstRender,
   fitVessels: () => { const b = new maplibregl.LngLatBounds(); for (const v of vessels.values()) b.extend([v.lon, v.lat]); if (!b.isEmpty()) map.fitBounds(b, { padding: 40, duration: 0 }); },
 };
