@@ -465,6 +465,13 @@ fn clean_loop(
 ) -> Result<()> {
     let mut cleaner = Cleaner::new(cfg.clean);
     let mut released: Vec<Cleaned> = Vec::new();
+    // A network feed that has sent nothing for as long as the reorder window will not
+    // reorder what it sent: its held records are released (and so committed, and
+    // judged by the detectors) rather than waiting for its next burst. Satellite AIS
+    // arrives pass by pass, an hour or more apart.
+    let network = cfg.inputs.iter().any(|s| NetSource::parse(s).is_some());
+    let quiet_after = Duration::from_millis(cfg.clean.window_ms.max(0) as u64);
+    let mut last_record = Instant::now();
     let mut input_starts: Vec<(usize, u64)> = Vec::new();
     let mut through = 0u64;
     let started = Instant::now();
@@ -494,8 +501,14 @@ fn clean_loop(
                 through = b.through;
                 summary.bytes = b.bytes;
                 let mut records = b.records;
+                if !records.is_empty() {
+                    last_record = Instant::now();
+                }
                 for r in records.drain(..) {
                     cleaner.push(r, &mut released);
+                }
+                if network && cleaner.held() > 0 && last_record.elapsed() >= quiet_after {
+                    cleaner.release_held(&mut released);
                 }
                 let _ = recycle.try_send(records);
                 for c in released.drain(..) {

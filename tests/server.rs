@@ -569,7 +569,8 @@ fn a_client_that_stops_reading_is_downsampled_and_never_slows_ingest() {
         }
         std::thread::sleep(Duration::from_millis(500));
     };
-    // The reorder window holds the last 30 s of data time until more arrives or serve stops.
+    // The reorder window holds the last 30 s of data time until more arrives, the feed has
+    // been quiet for 30 s, or serve stops.
     assert!(stored >= 200_000 - 100 * 31, "ingest stalled behind a client that does not read: {stored}");
     // Meanwhile the server skipped batches for it (and says so when it reads again) or, once its
     // socket stayed full past the send timeout, disconnected it.
@@ -596,6 +597,47 @@ fn a_client_that_stops_reading_is_downsampled_and_never_slows_ingest() {
     let (skipped, disconnected) = (metric("sealane_live_dropped_total"), metric("sealane_live_clients_dropped_total"));
     assert!(skipped + disconnected > 0, "{m}");
     assert!(told || closed, "the stalled client was neither told of skipped batches nor disconnected");
+    drop(serve);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A feed that goes quiet (a satellite pass ends) keeps its connection open and
+/// sends nothing more: what it sent within the reorder window is still stored,
+/// once the feed has been quiet for that long, not held until its next burst.
+#[test]
+fn a_quiet_feed_has_everything_stored_without_waiting_for_more() {
+    let dir = scratch("quiet");
+    let store = dir.join("s.sqlite").to_str().unwrap().to_string();
+    let feed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let serve = Serve::start(&["--store", &store, "--window", "2", &format!("tcp-listen://{feed}")]);
+    let mmsis: Vec<u32> = (0..50).map(|i| 440_200_000 + i).collect();
+    let path = dir.join("pass.nmea");
+    // Three reports per vessel a minute apart: the last minute is inside the window.
+    nmea(&path, &mmsis, T0, 3, 34.0);
+    // The feed's listener starts after the HTTP server.
+    let started = Instant::now();
+    let mut sender = loop {
+        match TcpStream::connect(&feed) {
+            Ok(s) => break s,
+            Err(e) if started.elapsed() < Duration::from_secs(10) => {
+                let _ = e;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("connecting to {feed}: {e}"),
+        }
+    };
+    sender.write_all(&std::fs::read(&path).unwrap()).unwrap();
+    let started = Instant::now();
+    let stored = loop {
+        let out = run(&["query", "area", "--store", &store, "--bbox=-180,-90,180,90"], None).stdout;
+        let n = String::from_utf8_lossy(&out).lines().count();
+        if n >= 150 || started.elapsed() > Duration::from_secs(30) {
+            break n;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(stored, 150, "the last reports of a quiet feed were held back");
+    drop(sender);
     drop(serve);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -166,6 +166,13 @@ impl Cleaner {
         }
     }
 
+    /// Releases everything held but keeps the duplicate window: for a feed gone
+    /// quiet, which will not reorder what it already sent, while a copy of the
+    /// same reports from another receiver may still come.
+    pub fn release_held(&mut self, out: &mut Vec<Cleaned>) {
+        self.release(i64::MAX, out);
+    }
+
     /// Releases everything held (end of input).
     pub fn flush(&mut self, out: &mut Vec<Cleaned>) {
         self.release(i64::MAX, out);
@@ -229,6 +236,23 @@ mod tests {
         assert_eq!(out[0].also[0].source, 2);
         assert_eq!(c.stats().duplicates, 1);
         assert_eq!(c.oldest_held_line(), None);
+    }
+
+    #[test]
+    fn a_quiet_feed_releases_what_it_holds_and_still_knows_its_duplicates() {
+        let mut c = Cleaner::new(CleanOptions { window_ms: 10_000, duplicate_ms: 10_000 });
+        let mut out = Vec::new();
+        c.push(rec(0, 1, 1, 1), &mut out);
+        c.push(rec(5, 2, 2, 1), &mut out);
+        assert!(out.is_empty() && c.held() == 2);
+        c.release_held(&mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(c.held(), 0);
+        // Another receiver's copy of a released report comes later: not stored twice.
+        c.push(rec(5, 2, 3, 2), &mut out);
+        c.release_held(&mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(c.stats().late_duplicates, 1);
     }
 
     #[test]
