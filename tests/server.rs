@@ -60,6 +60,23 @@ impl Drop for Serve {
     }
 }
 
+/// A free local address for a `tcp-listen://` feed.
+fn free_addr() -> String {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string()
+}
+
+/// Connects to serve's feed listener, which starts after its HTTP server.
+fn connect_feed(feed: &str) -> TcpStream {
+    let started = Instant::now();
+    loop {
+        match TcpStream::connect(feed) {
+            Ok(s) => return s,
+            Err(_) if started.elapsed() < Duration::from_secs(10) => std::thread::sleep(Duration::from_millis(100)),
+            Err(e) => panic!("connecting to the feed {feed}: {e}"),
+        }
+    }
+}
+
 fn unsafe_sigint(pid: u32) {
     let _ = Command::new("kill").args(["-INT", &pid.to_string()]).status();
 }
@@ -447,9 +464,7 @@ fn ogc_api_features_is_read_by_ogrinfo_and_owslib() {
 #[test]
 fn live_stream_is_filtered_by_label_area_and_type_and_zones_and_alerts_are_labelled() {
     let f = fixture("live", true);
-    let feed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let feed_addr = feed.local_addr().unwrap().to_string();
-    drop(feed);
+    let feed_addr = free_addr();
     let serve = Serve::start(&["--store", &f.store, "--label", &korean_label(), &format!("tcp-listen://{feed_addr}")]);
     let connect = |tok: &str, query: &str| {
         let url = format!("ws://{}/api/live?access_token={tok}{query}", serve.addr);
@@ -465,7 +480,7 @@ fn live_stream_is_filtered_by_label_area_and_type_and_zones_and_alerts_are_label
     // A bad token never upgrades.
     assert!(tungstenite::connect(format!("ws://{}/api/live?access_token=sl_bad", serve.addr)).is_err());
     std::thread::sleep(Duration::from_millis(300));
-    let mut sender = TcpStream::connect(&feed_addr).unwrap();
+    let mut sender = connect_feed(&feed_addr);
     let live = f.dir.join("live.nmea");
     nmea(&live, &[440000009, 440000010], T0 + 86_400_000, 3, 34.0);
     sender.write_all(&std::fs::read(&live).unwrap()).unwrap();
@@ -543,7 +558,7 @@ fn live_stream_is_filtered_by_label_area_and_type_and_zones_and_alerts_are_label
 fn a_client_that_stops_reading_is_downsampled_and_never_slows_ingest() {
     let dir = scratch("slow");
     let store = dir.join("s.sqlite").to_str().unwrap().to_string();
-    let feed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let feed = free_addr();
     let serve = Serve::start(&["--store", &store, "--live-buffer", "4", &format!("tcp-listen://{feed}")]);
     let url = format!("ws://{}/api/live", serve.addr);
     let (mut stalled, _) = tungstenite::connect(&url).unwrap();
@@ -551,7 +566,7 @@ fn a_client_that_stops_reading_is_downsampled_and_never_slows_ingest() {
     // 40 bursts of 5,000 reports, 50 ms apart: many more batches than the 4 kept, and
     // far more frames than the socket buffers hold while the client reads nothing.
     let mmsis: Vec<u32> = (0..100).map(|i| 440_100_000 + i).collect();
-    let mut sender = TcpStream::connect(&feed).unwrap();
+    let mut sender = connect_feed(&feed);
     for burst in 0..40 {
         let path = dir.join("burst.nmea");
         nmea(&path, &mmsis, T0 + burst * 50 * 60_000, 50, 34.0);
@@ -608,24 +623,13 @@ fn a_client_that_stops_reading_is_downsampled_and_never_slows_ingest() {
 fn a_quiet_feed_has_everything_stored_without_waiting_for_more() {
     let dir = scratch("quiet");
     let store = dir.join("s.sqlite").to_str().unwrap().to_string();
-    let feed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let feed = free_addr();
     let serve = Serve::start(&["--store", &store, "--window", "2", &format!("tcp-listen://{feed}")]);
     let mmsis: Vec<u32> = (0..50).map(|i| 440_200_000 + i).collect();
     let path = dir.join("pass.nmea");
     // Three reports per vessel a minute apart: the last minute is inside the window.
     nmea(&path, &mmsis, T0, 3, 34.0);
-    // The feed's listener starts after the HTTP server.
-    let started = Instant::now();
-    let mut sender = loop {
-        match TcpStream::connect(&feed) {
-            Ok(s) => break s,
-            Err(e) if started.elapsed() < Duration::from_secs(10) => {
-                let _ = e;
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            Err(e) => panic!("connecting to {feed}: {e}"),
-        }
-    };
+    let mut sender = connect_feed(&feed);
     sender.write_all(&std::fs::read(&path).unwrap()).unwrap();
     let started = Instant::now();
     let stored = loop {
