@@ -111,8 +111,7 @@ impl Consumer for StoreWriter<'_> {
     }
 
     fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
-        self.writer.add_chunk(chunk);
-        Ok(())
+        Ok(self.writer.add_chunk(chunk)?)
     }
 
     fn record(&mut self, c: Cleaned) -> Result<()> {

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
@@ -207,8 +207,8 @@ struct Reader {
     lines_in_batch: usize,
     bytes: u64,
     shown_rejects: u64,
-    /// The raw log failed: reading stops, and nothing after the last batch sent is kept.
-    failed: Option<sealane_store::Error>,
+    /// Batches sent and not yet taken by the consumer.
+    queued: Arc<AtomicUsize>,
 }
 
 impl Reader {
@@ -222,14 +222,8 @@ impl Reader {
         arrival_ms: i64,
     ) -> bool {
         self.global_line += 1;
-        let ((chunk, index), sealed) = match self.raw.as_mut().map(|raw| raw.line(source, input, line_no, bytes)) {
-            Some(Ok(r)) => r,
-            Some(Err(e)) => {
-                self.failed.get_or_insert(e);
-                return false;
-            }
-            None => ((-1, 0), None),
-        };
+        let ((chunk, index), sealed) =
+            self.raw.as_mut().map_or(((-1, 0), None), |raw| raw.line(source, input, line_no, bytes));
         if let Some(c) = sealed {
             // A chunk closed mid-batch: send what refers to it first.
             if !self.send(Some(c)) {
@@ -264,20 +258,10 @@ impl Reader {
     }
 
     fn seal(&mut self) -> Option<SealedChunk> {
-        match self.raw.as_mut()?.seal() {
-            Ok(c) => c,
-            Err(e) => {
-                self.failed.get_or_insert(e);
-                None
-            }
-        }
+        self.raw.as_mut()?.seal()
     }
 
     fn send(&mut self, chunk: Option<SealedChunk>) -> bool {
-        if self.failed.is_some() {
-            // The records refer to a chunk that was lost.
-            return false;
-        }
         self.lines_in_batch = 0;
         let next = self.recycled.try_recv().unwrap_or_default();
         let records = std::mem::replace(&mut self.records, next);
@@ -285,6 +269,17 @@ impl Reader {
             (live.0)(&records, &self.rejects);
         }
         self.rejects.clear();
+        let mut chunk = chunk;
+        // Whichever thread has time compresses the raw chunk: here when the consumer
+        // has not yet taken the last batch (it is behind), else the store writer
+        // (which compresses what arrives uncompressed, so a failure here is retried
+        // and reported there).
+        if self.queued.load(Ordering::Relaxed) > 0 {
+            if let (Some(c), Some(raw)) = (chunk.as_mut(), self.raw.as_mut()) {
+                let _ = raw.compress(c);
+            }
+        }
+        self.queued.fetch_add(1, Ordering::Relaxed);
         let sent =
             self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok();
         if let Some(n) = &self.lines_read {
@@ -300,6 +295,7 @@ fn read_inputs(
     first_chunk: Option<i64>,
     tx: SyncSender<Msg>,
     recycled: Receiver<Vec<Record>>,
+    queued: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 ) -> Result<NormaliseStats> {
     let mut r = Reader {
@@ -315,7 +311,7 @@ fn read_inputs(
         lines_in_batch: 0,
         bytes: 0,
         shown_rejects: 0,
-        failed: None,
+        queued,
     };
     let mut total = NormaliseStats::default();
     for (i, spec) in cfg.inputs.iter().enumerate() {
@@ -344,10 +340,7 @@ fn read_inputs(
             break;
         }
     }
-    match r.failed {
-        Some(e) => Err(e.into()),
-        None => Ok(total),
-    }
+    Ok(total)
 }
 
 fn read_network(
@@ -434,19 +427,21 @@ pub fn run(
     let live = cfg.inputs.iter().any(|s| NetSource::parse(s).is_some());
     let (tx, rx) = mpsc::sync_channel::<Msg>(if live { 256 } else { 8 });
     let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<Record>>(8);
+    let queued = Arc::new(AtomicUsize::new(0));
+    let from_reader = FromReader { batches: rx, recycle: recycle_tx, queued: queued.clone() };
     let cfg2 = cfg.clone();
     let sources2 = sources.to_vec();
     let stop2 = stop.clone();
     let reader = std::thread::Builder::new()
         .name("ingest-reader".into())
         .spawn(move || {
-            let r = read_inputs(&cfg2, &sources2, first_chunk, tx.clone(), recycle_rx, stop2);
+            let r = read_inputs(&cfg2, &sources2, first_chunk, tx.clone(), recycle_rx, queued, stop2);
             let _ = tx.send(Msg::Done(r));
         })
         .context("starting the reader thread")?;
     let mut summary = PipelineSummary::default();
-    let result = clean_loop(cfg, &rx, &recycle_tx, consumer, &bar, err, &mut summary);
-    drop(rx);
+    let result = clean_loop(cfg, &from_reader, consumer, &bar, err, &mut summary);
+    drop(from_reader);
     let _ = reader.join();
     bar.finish_and_clear();
     result?;
@@ -454,10 +449,18 @@ pub fn run(
     Ok(summary)
 }
 
+/// The cleaning thread's end of the link with the reader.
+struct FromReader {
+    batches: Receiver<Msg>,
+    /// Emptied record buffers going back.
+    recycle: SyncSender<Vec<Record>>,
+    /// Batches sent by the reader and not yet taken here.
+    queued: Arc<AtomicUsize>,
+}
+
 fn clean_loop(
     cfg: &SourceConfig,
-    rx: &Receiver<Msg>,
-    recycle: &SyncSender<Vec<Record>>,
+    from_reader: &FromReader,
     consumer: &mut dyn Consumer,
     bar: &ProgressBar,
     err: &mut dyn Write,
@@ -480,7 +483,7 @@ fn clean_loop(
     let mut shown = 0u64;
     let name = consumer.name();
     loop {
-        let Ok(msg) = rx.recv() else { break };
+        let Ok(msg) = from_reader.batches.recv() else { break };
         match msg {
             Msg::InputStart(i, start) => input_starts.push((i, start)),
             Msg::Rejected(s) => {
@@ -495,6 +498,7 @@ fn clean_loop(
                 bar.suspend(|| writeln!(err, "sealane {name}: {s}")).ok();
             }
             Msg::Batch(b) => {
+                from_reader.queued.fetch_sub(1, Ordering::Relaxed);
                 if let Some(c) = b.chunk {
                     consumer.chunk(c)?;
                 }
@@ -510,7 +514,7 @@ fn clean_loop(
                 if network && cleaner.held() > 0 && last_record.elapsed() >= quiet_after {
                     cleaner.release_held(&mut released);
                 }
-                let _ = recycle.try_send(records);
+                let _ = from_reader.recycle.try_send(records);
                 for c in released.drain(..) {
                     consumer.record(c)?;
                 }

@@ -198,26 +198,41 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
 }
 
 /// Reads a tag block `c:` time: Unix seconds (optionally with a fraction), or
-/// milliseconds when it has 12 or more digits.
+/// milliseconds when it has 12 or more digits and no fraction.
 fn parse_tag_time_ms(s: &[u8]) -> Option<i64> {
-    let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits >= 12 && digits == s.len() {
-        return parse_u64(s).and_then(|v| i64::try_from(v).ok());
-    }
-    let (int, frac) = match s.iter().position(|&b| b == b'.') {
-        Some(p) => (&s[..p], &s[p + 1..]),
-        None => (s, &s[s.len()..]),
-    };
-    let secs = i64::try_from(parse_u64(int)?).ok()?;
-    let mut ms = secs.checked_mul(1000)?;
-    if !frac.is_empty() {
-        if !frac.iter().all(u8::is_ascii_digit) {
+    // One pass over the integer digits; this runs for nearly every line of a tagged feed.
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < s.len() && s[i].is_ascii_digit() {
+        if i == 19 {
             return None;
         }
-        ms +=
-            frac.iter().take(3).chain(std::iter::repeat(&b'0')).take(3).fold(0i64, |a, &d| a * 10 + (d - b'0') as i64);
+        v = v * 10 + (s[i] - b'0') as u64;
+        i += 1;
     }
-    Some(ms)
+    if i == 0 {
+        return None;
+    }
+    let v = i64::try_from(v).ok()?;
+    if i == s.len() {
+        return if i >= 12 { Some(v) } else { v.checked_mul(1000) };
+    }
+    if s[i] != b'.' {
+        return None;
+    }
+    v.checked_mul(1000)?.checked_add(fraction_ms(&s[i + 1..])?)
+}
+
+/// Milliseconds in the digits after a decimal point (beyond the third ignored).
+fn fraction_ms(frac: &[u8]) -> Option<i64> {
+    if !frac.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut f = 0i64;
+    for k in 0..3 {
+        f = f * 10 + frac.get(k).map_or(0, |d| (d - b'0') as i64);
+    }
+    Some(f)
 }
 
 /// Reads an epoch time in a receiver prefix or trailer, where a bare number
@@ -237,14 +252,7 @@ fn parse_epoch_ms(s: &[u8]) -> Option<i64> {
         return None;
     };
     if !frac.is_empty() {
-        if !frac.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        let mut f = 0i64;
-        for k in 0..3 {
-            f = f * 10 + frac.get(k).map_or(0, |d| (d - b'0') as i64);
-        }
-        ms += f;
+        ms += fraction_ms(frac)?;
     }
     Some(ms)
 }
@@ -274,11 +282,11 @@ pub fn parse_line(line: &[u8]) -> Result<Line<'_>, FrameError> {
     let mut pos = first;
     let mut tag = TagBlock::default();
     while pos < line.len() && line[pos] == b'\\' {
-        let Some(close) = line[pos + 1..].iter().position(|&b| b == b'\\') else {
+        let Some(close) = find_byte(line, pos + 1, b'\\') else {
             return Err(FrameError { kind: FrameErrorKind::UnterminatedTagBlock, offset: pos });
         };
-        parse_tag_block(&line[pos + 1..pos + 1 + close], &mut tag);
-        pos += close + 2;
+        parse_tag_block(&line[pos + 1..close], &mut tag);
+        pos = close + 1;
     }
     if pos >= line.len() {
         return Ok(Line::Other);
@@ -320,7 +328,7 @@ fn parse_tag_block<'a>(block: &'a [u8], tag: &mut TagBlock<'a>) {
     if first_block {
         tag.valid = true;
     }
-    let (content, ok) = match block.iter().rposition(|&b| b == b'*') {
+    let (content, ok) = match memchr::memrchr(b'*', block) {
         Some(star) => {
             let cs = &block[star + 1..];
             let ok = cs.len() == 2
@@ -335,11 +343,17 @@ fn parse_tag_block<'a>(block: &'a [u8], tag: &mut TagBlock<'a>) {
     if !ok {
         tag.valid = false;
     }
-    for field in content.split(|&b| b == b',') {
+    let mut from = 0;
+    while from < content.len() {
+        let end = find_byte(content, from, b',').unwrap_or(content.len());
+        let field = &content[from..end];
+        from = end + 1;
         if field.len() < 2 {
             continue;
         }
-        let Some(colon) = field.iter().position(|&b| b == b':') else {
+        // Keys are one letter except the old-style grouping ("1G2:0125").
+        let colon = if field[1] == b':' && field[0] != b':' { Some(1) } else { field.iter().position(|&b| b == b':') };
+        let Some(colon) = colon else {
             tag.valid = false;
             continue;
         };

@@ -22,7 +22,7 @@
 //! let mut store = Store::open(dir.join("doc.sqlite"))?;
 //! let source = store.source("example", "file", &Label::public_ais())?;
 //! let mut w = store.writer()?;
-//! let (chunk, line) = w.raw_line(source, "example.nmea", 1, b"!AIVDM,...")?;
+//! let (chunk, line) = w.raw_line(source, "example.nmea", 1, b"!AIVDM,...");
 //! let p = Position { mmsi: 440123456, time_ms: 1_600_000_000_000, time_source: TimeSource::TagBlock,
 //!     lat: 35.1, lon: 129.04, sog: Some(12.5), cog: Some(90.0), heading: Some(91), nav_status: Some(0),
 //!     rot: None, accuracy: true, class: VesselClass::A, msg_type: 1 };

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 const V1: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -101,6 +101,13 @@ CREATE INDEX event_vessels_event ON event_vessels (event_id);
 CREATE INDEX position_blocks_small ON position_blocks (t_max, t_min, lon_min, lon_max, lat_min, lat_max) WHERE n < 256;
 ";
 
+/// Version 4: small blocks leave the R*Tree, where stores written before version 3
+/// had put them, so that it holds exactly the blocks of [`crate::writer::SMALL_BLOCK`]
+/// positions or more; merging small blocks then deletes only their table rows.
+const V4: &str = "
+DELETE FROM position_blocks_rtree WHERE id IN (SELECT id FROM position_blocks WHERE n < 256);
+";
+
 /// Brings the schema up to [`VERSION`]. Fails on a store written by a newer build.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -126,7 +133,10 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     if current < 3 {
         tx.execute_batch(V3)?;
     }
-    // Future steps: `if current < 3 { ... }`, each keeping the data.
+    if current < 4 {
+        tx.execute_batch(V4)?;
+    }
+    // Future steps: `if current < 5 { ... }`, each keeping the data.
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()
 }
@@ -149,6 +159,7 @@ mod tests {
         assert!(plan.iter().any(|p| p.contains("event_vessels_event")), "{plan:?}");
         // The partial index of small blocks is written with the writer's threshold.
         assert!(V3.contains(&format!("WHERE n < {}", crate::writer::SMALL_BLOCK)));
+        assert!(V4.contains(&format!("WHERE n < {}", crate::writer::SMALL_BLOCK)));
     }
 
     #[test]
@@ -158,8 +169,26 @@ mod tests {
         conn.execute("INSERT INTO labels (id, label) VALUES (1, 'x')", []).unwrap();
         conn.execute("INSERT INTO sources (id, name, kind, label_id, created_ms) VALUES (1, 'a', 'file', 1, 0)", [])
             .unwrap();
+        // Version 1 put every block in the R*Tree, small or not.
+        for (id, n) in [(1, 3), (2, 300)] {
+            conn.execute(
+                "INSERT INTO position_blocks (id, mmsi, t_min, t_max, n, lat_min, lat_max, lon_min, lon_max, data)
+                 VALUES (?1, 1, 0, 1, ?2, 0, 0, 0, 0, x'00')",
+                [id, n],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO position_blocks_rtree VALUES (?1, 0, 1, 0, 0, 0, 0)", [id]).unwrap();
+        }
         conn.pragma_update(None, "user_version", 1).unwrap();
         migrate(&mut conn).unwrap();
+        let in_rtree: Vec<i64> = conn
+            .prepare("SELECT id FROM position_blocks_rtree")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(in_rtree, [2], "small blocks leave the R*Tree");
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, VERSION);
         let n: i64 = conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap();

@@ -2,6 +2,7 @@
 //! writes them in one transaction. Nothing is visible, or acknowledged,
 //! before its commit.
 
+use std::borrow::Borrow;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -34,7 +35,9 @@ struct RawChunk {
     data: Vec<u8>,
 }
 
-/// A compressed raw chunk ready to be written by [`Writer::add_chunk`].
+/// A closed raw chunk ready to be written by [`Writer::add_chunk`]. Whichever
+/// thread has time compresses it: the writer does inside its commit unless the
+/// builder's thread already has ([`RawChunkBuilder::compress`]).
 #[derive(Debug, Clone)]
 pub struct SealedChunk {
     id: i64,
@@ -43,7 +46,8 @@ pub struct SealedChunk {
     first_line: u64,
     lines: u32,
     raw_bytes: usize,
-    compressed: Vec<u8>,
+    data: Vec<u8>,
+    compressed: bool,
 }
 
 impl SealedChunk {
@@ -64,18 +68,16 @@ impl SealedChunk {
 const ZSTD_LEVEL: i32 = 1;
 
 /// Builds the raw message log: lines go in, each gets its provenance
-/// reference (chunk id, index), and full chunks come out compressed. It can
-/// run on another thread than the [`Writer`] (compression is its main cost);
-/// ids start at [`crate::Store::next_chunk_id`], so use one builder per store.
+/// reference (chunk id, index), and full chunks come out closed. It can run on
+/// another thread than the [`Writer`]; ids start at
+/// [`crate::Store::next_chunk_id`], so use one builder per store.
 pub struct RawChunkBuilder {
     next_id: i64,
     current: Option<RawChunk>,
-    /// The previous chunk's buffer, reused: its pages stay mapped, where a fresh
-    /// buffer per chunk would be zeroed by the kernel page by page.
-    spare: Vec<u8>,
-    /// One compression context for every chunk rather than a new one per chunk
-    /// (measured: about 4 % of ingest time, within this machine's noise).
     compressor: Option<zstd::bulk::Compressor<'static>>,
+    /// The buffer of the last chunk this builder compressed, reused for the next
+    /// chunk: its pages stay mapped, where a fresh buffer is zeroed by the kernel.
+    spare: Vec<u8>,
 }
 
 impl std::fmt::Debug for RawChunkBuilder {
@@ -93,23 +95,12 @@ impl std::fmt::Debug for RawChunk {
 impl RawChunkBuilder {
     /// A builder handing out chunk ids from `first_id`.
     pub fn new(first_id: i64) -> Self {
-        RawChunkBuilder {
-            next_id: first_id,
-            current: None,
-            spare: Vec::new(),
-            compressor: zstd::bulk::Compressor::new(ZSTD_LEVEL).ok(),
-        }
+        RawChunkBuilder { next_id: first_id, current: None, compressor: None, spare: Vec::new() }
     }
 
     /// Appends a line. Returns its reference and, when the line did not fit in the
     /// open chunk, the chunk it closed.
-    pub fn line(
-        &mut self,
-        source: u32,
-        input: &str,
-        line_no: u64,
-        bytes: &[u8],
-    ) -> Result<((i64, u32), Option<SealedChunk>)> {
+    pub fn line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> ((i64, u32), Option<SealedChunk>) {
         let fits = self.current.as_ref().is_some_and(|c| {
             c.source == source
                 && c.input == input
@@ -118,7 +109,7 @@ impl RawChunkBuilder {
         });
         let mut sealed = None;
         if !fits {
-            sealed = self.seal()?;
+            sealed = self.seal();
             let id = self.next_id;
             self.next_id += 1;
             self.current = Some(RawChunk {
@@ -152,30 +143,40 @@ impl RawChunkBuilder {
         }
         let index = c.lines;
         c.lines += 1;
-        Ok(((c.id, index), sealed))
+        ((c.id, index), sealed)
     }
 
-    /// Closes and compresses the open chunk, if any. zstd fails only when it cannot
-    /// get memory; the chunk is then lost, so the caller must stop rather than
-    /// commit records that refer to it.
-    pub fn seal(&mut self) -> Result<Option<SealedChunk>> {
-        let Some(c) = self.current.take() else { return Ok(None) };
-        let compressed = match self.compressor.as_mut() {
-            Some(z) => z.compress(&c.data),
-            None => zstd::bulk::compress(&c.data, ZSTD_LEVEL),
-        }
-        .map_err(|source| Error::Compress { chunk: c.id, source })?;
-        let raw_bytes = c.data.len();
-        self.spare = c.data;
-        Ok(Some(SealedChunk {
+    /// Closes the open chunk, if any.
+    pub fn seal(&mut self) -> Option<SealedChunk> {
+        let c = self.current.take()?;
+        Some(SealedChunk {
             id: c.id,
             source: c.source,
             input: c.input,
             first_line: c.first_line,
             lines: c.lines,
-            raw_bytes,
-            compressed,
-        }))
+            raw_bytes: c.data.len(),
+            data: c.data,
+            compressed: false,
+        })
+    }
+
+    /// Compresses a sealed chunk, if not yet done, on this builder's thread. A
+    /// reader does when its writer is behind rather than wait for it.
+    pub fn compress(&mut self, chunk: &mut SealedChunk) -> Result<()> {
+        if chunk.compressed {
+            return Ok(());
+        }
+        // zstd fails only when it cannot get memory. One context serves every chunk.
+        let failed = |source| Error::Compress { chunk: chunk.id, source };
+        let z = match &mut self.compressor {
+            Some(z) => z,
+            None => self.compressor.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL).map_err(failed)?),
+        };
+        let compressed = z.compress(&chunk.data).map_err(failed)?;
+        self.spare = std::mem::replace(&mut chunk.data, compressed);
+        chunk.compressed = true;
+        Ok(())
     }
 }
 
@@ -209,6 +210,8 @@ pub struct Writer<'s> {
     /// at commit. One buffer, kept across commits (per-vessel buffers growing by
     /// reallocation cost more in fresh pages than the sort does).
     positions: Vec<StoredPosition>,
+    /// (vessel, time, index in `positions`), sorted at commit; kept for its capacity.
+    order: Vec<(u32, i64, u32)>,
     small_blocks: FxHashMap<u32, Vec<(i64, u32)>>,
     identity: FxHashMap<u32, IdentityState>,
     closed_identities: Vec<IdentityRow>,
@@ -223,6 +226,7 @@ impl<'s> Writer<'s> {
             raw: RawChunkBuilder::new(first),
             chunks: Vec::new(),
             positions: Vec::new(),
+            order: Vec::new(),
             small_blocks: FxHashMap::default(),
             identity: FxHashMap::default(),
             closed_identities: Vec::new(),
@@ -235,15 +239,18 @@ impl<'s> Writer<'s> {
 
     /// Appends one raw input line to the message log; returns its (chunk, index) for
     /// provenance. For work split across threads use a [`RawChunkBuilder`] and [`Writer::add_chunk`].
-    pub fn raw_line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> Result<(i64, u32)> {
-        let (r, sealed) = self.raw.line(source, input, line_no, bytes)?;
+    pub fn raw_line(&mut self, source: u32, input: &str, line_no: u64, bytes: &[u8]) -> (i64, u32) {
+        let (r, sealed) = self.raw.line(source, input, line_no, bytes);
         self.chunks.extend(sealed);
-        Ok(r)
+        r
     }
 
-    /// Queues a chunk built elsewhere for the next commit.
-    pub fn add_chunk(&mut self, chunk: SealedChunk) {
+    /// Queues a chunk built elsewhere for the next commit, compressing it now if
+    /// it is not yet: between commits the writer has time, during one it has none.
+    pub fn add_chunk(&mut self, mut chunk: SealedChunk) -> Result<()> {
+        self.raw.compress(&mut chunk)?;
         self.chunks.push(chunk);
+        Ok(())
     }
 
     /// Buffers a position.
@@ -312,7 +319,7 @@ impl<'s> Writer<'s> {
     /// Writes everything buffered in one transaction and returns what was written.
     /// When this returns `Ok`, every record given before the call is durable.
     pub fn commit(&mut self) -> Result<CommitReport> {
-        if let Some(c) = self.raw.seal()? {
+        if let Some(c) = self.raw.seal() {
             self.chunks.push(c);
         }
         let mut report = CommitReport::default();
@@ -324,17 +331,12 @@ impl<'s> Writer<'s> {
                     "INSERT INTO raw_chunks (id, source_id, input, first_line, lines, bytes, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(|e| sqlite(path, e))?;
-            for c in self.chunks.drain(..) {
+            for mut c in self.chunks.drain(..) {
+                // On failure the transaction is dropped, so no record that refers to
+                // the chunk is committed either.
+                self.raw.compress(&mut c)?;
                 ins_chunk
-                    .execute(params![
-                        c.id,
-                        c.source,
-                        c.input,
-                        c.first_line as i64,
-                        c.lines,
-                        c.raw_bytes as i64,
-                        c.compressed
-                    ])
+                    .execute(params![c.id, c.source, c.input, c.first_line as i64, c.lines, c.raw_bytes as i64, c.data])
                     .map_err(|e| sqlite(path, e))?;
                 report.raw_chunks += 1;
                 report.raw_lines += c.lines as u64;
@@ -344,16 +346,27 @@ impl<'s> Writer<'s> {
         let mut decoded = Vec::new();
         let mut latest: Vec<LatestRow> = Vec::new();
         // Stable: reports of one vessel at one time keep their arrival order.
-        self.positions.sort_by_key(|p| (p.mmsi, p.time_ms));
+        // The positions stay where they arrived; a sorted list of (vessel, time,
+        // index) orders them. Sorting the large records themselves cost 0.66 G
+        // instructions a million positions (merge sort moves), and permuting them
+        // in place chased one cache miss after another.
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        order.extend(self.positions.iter().enumerate().map(|(i, p)| (p.mmsi, p.time_ms, i as u32)));
+        // The index, last in the key, keeps reports of one vessel at one time in arrival order.
+        order.sort_unstable();
         let buffered = std::mem::take(&mut self.positions);
+        let mut group: Vec<&StoredPosition> = Vec::new();
         let mut merged: Vec<StoredPosition> = Vec::new();
         // Vessels first seen together reach MERGE_AT together: cap the merges of one
         // commit (at twice the steady rate) so that they spread over the next commits
         // instead of making every MERGE_AT-th commit of a live feed many times longer.
-        let groups = buffered.chunk_by(|a, b| a.mmsi == b.mmsi).count();
+        let groups = order.chunk_by(|a, b| a.0 == b.0).count();
         let mut merges_left = (2 * groups / MERGE_AT).max(1024);
-        for group in buffered.chunk_by(|a, b| a.mmsi == b.mmsi) {
-            let mmsi = group[0].mmsi;
+        for run in order.chunk_by(|a, b| a.0 == b.0) {
+            let mmsi = run[0].0;
+            group.clear();
+            group.extend(run.iter().map(|&(_, _, i)| &buffered[i as usize]));
             report.positions += group.len() as u64;
             if let Some(p) = group.last() {
                 latest.push(LatestRow {
@@ -370,59 +383,51 @@ impl<'s> Writer<'s> {
                 });
             }
             if let std::collections::hash_map::Entry::Vacant(slot) = self.small_blocks.entry(mmsi) {
+                // The bound is written out, not bound: with a parameter SQLite
+                // re-plans the statement at every step to see whether the partial
+                // index `position_blocks_small` applies.
+                const _: () = assert!(SMALL_BLOCK == 256, "keep this query and the schema's index in step");
                 let mut st = tx
-                    .prepare_cached("SELECT id, n FROM position_blocks WHERE mmsi = ?1 AND n < ?2")
+                    .prepare_cached("SELECT id, n FROM position_blocks WHERE mmsi = ?1 AND n < 256")
                     .map_err(|e| sqlite(path, e))?;
                 let known = st
-                    .query_map(params![mmsi, SMALL_BLOCK], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .query_map(params![mmsi], |r| Ok((r.get(0)?, r.get(1)?)))
                     .map_err(|e| sqlite(path, e))?
                     .collect::<rusqlite::Result<Vec<(i64, u32)>>>()
                     .map_err(|e| sqlite(path, e))?;
                 slot.insert(known);
             }
             let small = self.small_blocks.get_mut(&mmsi).expect("loaded above");
-            let mut ps: &[StoredPosition] = group;
             if small.len() + 1 >= MERGE_AT && (group.len() as u32) < SMALL_BLOCK && merges_left > 0 {
                 merges_left -= 1;
                 // Merge the vessel's small blocks with the new positions.
                 merged.clear();
-                merged.extend_from_slice(group);
+                merged.extend(group.iter().map(|&p| p.clone()));
+                let mut read = tx
+                    .prepare_cached("SELECT t_min, data FROM position_blocks WHERE id = ?1")
+                    .map_err(|e| sqlite(path, e))?;
+                let mut delete =
+                    tx.prepare_cached("DELETE FROM position_blocks WHERE id = ?1").map_err(|e| sqlite(path, e))?;
                 for (id, _) in small.drain(..) {
-                    let (t_min, data): (i64, Vec<u8>) = tx
-                        .query_row("SELECT t_min, data FROM position_blocks WHERE id = ?1", [id], |r| {
-                            Ok((r.get(0)?, r.get(1)?))
-                        })
-                        .map_err(|e| sqlite(path, e))?;
+                    let (t_min, data): (i64, Vec<u8>) =
+                        read.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| sqlite(path, e))?;
                     decoded.clear();
                     block::decode(mmsi, t_min, &data, &mut decoded).map_err(|e| Error::Corrupt {
                         path: path.display().to_string(),
                         what: format!("block {id}: {e}"),
                     })?;
                     merged.append(&mut decoded);
-                    tx.execute("DELETE FROM position_blocks WHERE id = ?1", [id]).map_err(|e| sqlite(path, e))?;
-                    tx.execute("DELETE FROM position_blocks_rtree WHERE id = ?1", [id]).map_err(|e| sqlite(path, e))?;
+                    // Small blocks were never entered in the R*Tree (see `insert_block`).
+                    delete.execute([id]).map_err(|e| sqlite(path, e))?;
                 }
                 merged.sort_by_key(|p| p.time_ms);
-                ps = &merged;
-            }
-            let mut start = 0;
-            while start < ps.len() {
-                let t0 = ps[start].time_ms;
-                let mut end = start + 1;
-                while end < ps.len() && end - start < BLOCK_MAX_POSITIONS && ps[end].time_ms - t0 <= BLOCK_MAX_SPAN_MS {
-                    end += 1;
-                }
-                let part = &ps[start..end];
-                buf.clear();
-                block::encode(part, &mut buf);
-                let id = insert_block(&tx, mmsi, part, &buf).map_err(|e| sqlite(path, e))?;
-                if (part.len() as u32) < SMALL_BLOCK {
-                    small.push((id, part.len() as u32));
-                }
-                report.blocks += 1;
-                start = end;
+                write_blocks(&tx, mmsi, &merged, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
+            } else {
+                write_blocks(&tx, mmsi, &group, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             }
         }
+        drop(group);
+        self.order = order;
         // The buffer keeps its capacity for the next commit.
         self.positions = buffered;
         self.positions.clear();
@@ -489,20 +494,51 @@ fn changes_known_field(cur: &Identity, obs: &Identity) -> bool {
     changed!(name, callsign, imo, shiptype, dims, draught, destination, eta)
 }
 
-fn insert_block(
+/// Writes one vessel's time-ordered positions as blocks, noting the small ones.
+fn write_blocks<P: Borrow<StoredPosition>>(
     tx: &rusqlite::Transaction<'_>,
     mmsi: u32,
-    part: &[StoredPosition],
+    ps: &[P],
+    buf: &mut Vec<u8>,
+    small: &mut Vec<(i64, u32)>,
+    report: &mut CommitReport,
+) -> rusqlite::Result<()> {
+    let mut start = 0;
+    while start < ps.len() {
+        let t0 = ps[start].borrow().time_ms;
+        let mut end = start + 1;
+        while end < ps.len() && end - start < BLOCK_MAX_POSITIONS && ps[end].borrow().time_ms - t0 <= BLOCK_MAX_SPAN_MS
+        {
+            end += 1;
+        }
+        let part = &ps[start..end];
+        buf.clear();
+        block::encode(part, buf);
+        let id = insert_block(tx, mmsi, part, buf)?;
+        if (part.len() as u32) < SMALL_BLOCK {
+            small.push((id, part.len() as u32));
+        }
+        report.blocks += 1;
+        start = end;
+    }
+    Ok(())
+}
+
+fn insert_block<P: Borrow<StoredPosition>>(
+    tx: &rusqlite::Transaction<'_>,
+    mmsi: u32,
+    part: &[P],
     data: &[u8],
 ) -> rusqlite::Result<i64> {
     let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) = (i32::MAX, i32::MIN, i32::MAX, i32::MIN);
     for p in part {
+        let p = p.borrow();
         lat_min = lat_min.min(p.lat_e7);
         lat_max = lat_max.max(p.lat_e7);
         lon_min = lon_min.min(p.lon_e7);
         lon_max = lon_max.max(p.lon_e7);
     }
-    let (t_min, t_max) = (part[0].time_ms, part[part.len() - 1].time_ms);
+    let (t_min, t_max) = (part[0].borrow().time_ms, part[part.len() - 1].borrow().time_ms);
     let deg = |v: i32| v as f64 / 1e7;
     let mut st = tx.prepare_cached(
         "INSERT INTO position_blocks (mmsi, t_min, t_max, n, lat_min, lat_max, lon_min, lon_max, data)
