@@ -654,6 +654,29 @@ mod tests {
     }
 
     #[test]
+    fn reads_tag_block_times_in_seconds_fractions_and_milliseconds() {
+        assert_eq!(parse_tag_time_ms(b"1418169601"), Some(1_418_169_601_000));
+        assert_eq!(parse_tag_time_ms(b"1418169601.25"), Some(1_418_169_601_250));
+        assert_eq!(parse_tag_time_ms(b"1418169601.2567"), Some(1_418_169_601_256));
+        assert_eq!(parse_tag_time_ms(b"1418169601."), Some(1_418_169_601_000));
+        assert_eq!(parse_tag_time_ms(b"1418169601250"), Some(1_418_169_601_250));
+        for bad in [&b""[..], b".5", b"14181x9601", b"1418169601.2x", b"12345678901234567890", b"-1"] {
+            assert_eq!(parse_tag_time_ms(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+        // A wrong tag-block checksum keeps the fields but marks the block invalid.
+        let Line::Ais { tag, .. } =
+            parse_line(br"\c:1418169601*00\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((tag.time_ms, tag.valid), (Some(1_418_169_601_000), false));
+        assert_eq!(
+            parse_line(br"\c:1418169601*00!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A").unwrap_err().kind,
+            FrameErrorKind::UnterminatedTagBlock
+        );
+    }
+
+    #[test]
     fn reads_old_style_group_and_pghp() {
         let Line::Ais { tag, .. } = parse_line(
             br"\1G2:0125,c:1354719387*0D\!AIVDM,2,1,4,A,539LiHP2;42`@pE<000<tq@V1<TpL4000000001?1SV@@73R0J0TQCAD,0*1E",
