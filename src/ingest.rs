@@ -178,10 +178,7 @@ pub fn run_with(
         Some(p) if p.as_os_str() == "-" => Some(Box::new(std::io::stdout())),
         Some(p) => Some(Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)),
     };
-    let mut writer = store.writer()?;
-    // The whole commit's positions, reserved once (capped: a huge --commit-every
-    // should not claim memory it may never use).
-    writer.reserve(cfg.commit_positions.min(4 << 20));
+    let writer = store.writer()?;
     let mut w = StoreWriter {
         writer,
         cfg,

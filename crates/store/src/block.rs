@@ -3,8 +3,6 @@
 //! hundreds of millions of bytes per second, so reading a block costs less
 //! than fetching it.
 
-use std::borrow::Borrow;
-
 use sealane_core::{TimeSource, VesselClass};
 
 /// Sentinel for an unknown u16 field in [`StoredPosition`].
@@ -246,14 +244,13 @@ impl Cursor<'_> {
 
 /// Encodes positions of one vessel, sorted by time, into a block. Returns the bytes.
 /// `t_base` must be the first position's time (stored with the block).
-pub fn encode<P: Borrow<StoredPosition>>(positions: &[P], out: &mut Vec<u8>) {
+pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
     out.push(VERSION);
     put_varint(out, positions.len() as u64);
-    let (mut t, mut lat, mut lon) = (positions.first().map_or(0, |p| p.borrow().time_ms), 0i64, 0i64);
+    let (mut t, mut lat, mut lon) = (positions.first().map_or(0, |p| p.time_ms), 0i64, 0i64);
     let mut chunk = 0i64;
     let mut line = 0i64;
     for p in positions {
-        let p = p.borrow();
         put_varint(out, zigzag(p.time_ms - t));
         put_varint(out, zigzag(p.lat_e7 as i64 - lat));
         put_varint(out, zigzag(p.lon_e7 as i64 - lon));

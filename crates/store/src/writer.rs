@@ -2,7 +2,6 @@
 //! writes them in one transaction. Nothing is visible, or acknowledged,
 //! before its commit.
 
-use std::borrow::Borrow;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -206,12 +205,16 @@ pub struct Writer<'s> {
     path: &'s Path,
     raw: RawChunkBuilder,
     chunks: Vec<SealedChunk>,
-    /// Positions since the last commit, in arrival order; sorted by vessel and time
-    /// at commit. One buffer, kept across commits (per-vessel buffers growing by
-    /// reallocation cost more in fresh pages than the sort does).
-    positions: Vec<StoredPosition>,
-    /// (vessel, time, index in `positions`), sorted at commit; kept for its capacity.
-    order: Vec<(u32, i64, u32)>,
+    /// Positions since the last commit, one buffer per vessel in arrival order, so
+    /// that a commit reads each vessel's positions from consecutive memory: gathered
+    /// from one shared buffer at commit, every position was a cache miss (sorting
+    /// the records moved them at every step; sorting keys and reading through them
+    /// missed the cache as often). A vessel's buffer keeps its capacity for the next
+    /// commit while the vessel keeps reporting, so steady feeds do not reallocate.
+    pending: Vec<(u32, Vec<StoredPosition>)>,
+    /// Where each vessel's buffer is in `pending`.
+    pending_at: FxHashMap<u32, u32>,
+    buffered: usize,
     small_blocks: FxHashMap<u32, Vec<(i64, u32)>>,
     identity: FxHashMap<u32, IdentityState>,
     closed_identities: Vec<IdentityRow>,
@@ -225,8 +228,9 @@ impl<'s> Writer<'s> {
             path,
             raw: RawChunkBuilder::new(first),
             chunks: Vec::new(),
-            positions: Vec::new(),
-            order: Vec::new(),
+            pending: Vec::new(),
+            pending_at: FxHashMap::default(),
+            buffered: 0,
             small_blocks: FxHashMap::default(),
             identity: FxHashMap::default(),
             closed_identities: Vec::new(),
@@ -255,18 +259,18 @@ impl<'s> Writer<'s> {
 
     /// Buffers a position.
     pub fn position(&mut self, p: StoredPosition) {
-        self.positions.push(p);
+        let pending = &mut self.pending;
+        let at = *self.pending_at.entry(p.mmsi).or_insert_with(|| {
+            pending.push((p.mmsi, Vec::new()));
+            (pending.len() - 1) as u32
+        });
+        self.pending[at as usize].1.push(p);
+        self.buffered += 1;
     }
 
     /// Positions buffered since the last commit.
     pub fn buffered(&self) -> usize {
-        self.positions.len()
-    }
-
-    /// Makes room for `n` buffered positions (the commit size), so the buffer
-    /// does not grow by reallocation.
-    pub fn reserve(&mut self, n: usize) {
-        self.positions.reserve(n.saturating_sub(self.positions.len()));
+        self.buffered
     }
 
     /// Records an identity report. Filling in fields that were unknown extends the
@@ -346,27 +350,23 @@ impl<'s> Writer<'s> {
         let mut decoded = Vec::new();
         let mut latest: Vec<LatestRow> = Vec::new();
         // Stable: reports of one vessel at one time keep their arrival order.
-        // The positions stay where they arrived; a sorted list of (vessel, time,
-        // index) orders them. Sorting the large records themselves cost 0.66 G
-        // instructions a million positions (merge sort moves), and permuting them
-        // in place chased one cache miss after another.
-        let mut order = std::mem::take(&mut self.order);
-        order.clear();
-        order.extend(self.positions.iter().enumerate().map(|(i, p)| (p.mmsi, p.time_ms, i as u32)));
-        // The index, last in the key, keeps reports of one vessel at one time in arrival order.
-        order.sort_unstable();
-        let buffered = std::mem::take(&mut self.positions);
-        let mut group: Vec<&StoredPosition> = Vec::new();
+        // Vessels in MMSI order, each vessel's positions in time order (stable: reports
+        // of one vessel at one time keep their arrival order). Feeds arrive nearly in
+        // order, so most buffers need no sorting.
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_unstable_by_key(|(mmsi, _)| *mmsi);
         let mut merged: Vec<StoredPosition> = Vec::new();
         // Vessels first seen together reach MERGE_AT together: cap the merges of one
         // commit (at twice the steady rate) so that they spread over the next commits
         // instead of making every MERGE_AT-th commit of a live feed many times longer.
-        let groups = order.chunk_by(|a, b| a.0 == b.0).count();
+        let groups = pending.iter().filter(|(_, ps)| !ps.is_empty()).count();
         let mut merges_left = (2 * groups / MERGE_AT).max(1024);
-        for run in order.chunk_by(|a, b| a.0 == b.0) {
-            let mmsi = run[0].0;
-            group.clear();
-            group.extend(run.iter().map(|&(_, _, i)| &buffered[i as usize]));
+        for (mmsi, group) in pending.iter_mut().filter(|(_, ps)| !ps.is_empty()) {
+            let mmsi = *mmsi;
+            if !group.is_sorted_by_key(|p| p.time_ms) {
+                group.sort_by_key(|p| p.time_ms);
+            }
+            let group = &group[..];
             report.positions += group.len() as u64;
             if let Some(p) = group.last() {
                 latest.push(LatestRow {
@@ -402,7 +402,7 @@ impl<'s> Writer<'s> {
                 merges_left -= 1;
                 // Merge the vessel's small blocks with the new positions.
                 merged.clear();
-                merged.extend(group.iter().map(|&p| p.clone()));
+                merged.extend_from_slice(group);
                 let mut read = tx
                     .prepare_cached("SELECT t_min, data FROM position_blocks WHERE id = ?1")
                     .map_err(|e| sqlite(path, e))?;
@@ -423,14 +423,19 @@ impl<'s> Writer<'s> {
                 merged.sort_by_key(|p| p.time_ms);
                 write_blocks(&tx, mmsi, &merged, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             } else {
-                write_blocks(&tx, mmsi, &group, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
+                write_blocks(&tx, mmsi, group, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             }
         }
-        drop(group);
-        self.order = order;
-        // The buffer keeps its capacity for the next commit.
-        self.positions = buffered;
-        self.positions.clear();
+        // Buffers of vessels that reported keep their capacity; the others are freed.
+        pending.retain_mut(|(_, ps)| {
+            let keep = !ps.is_empty();
+            ps.clear();
+            keep
+        });
+        self.pending_at.clear();
+        self.pending_at.extend(pending.iter().enumerate().map(|(i, (mmsi, _))| (*mmsi, i as u32)));
+        self.pending = pending;
+        self.buffered = 0;
         {
             let mut up = tx
                 .prepare_cached(
@@ -495,20 +500,19 @@ fn changes_known_field(cur: &Identity, obs: &Identity) -> bool {
 }
 
 /// Writes one vessel's time-ordered positions as blocks, noting the small ones.
-fn write_blocks<P: Borrow<StoredPosition>>(
+fn write_blocks(
     tx: &rusqlite::Transaction<'_>,
     mmsi: u32,
-    ps: &[P],
+    ps: &[StoredPosition],
     buf: &mut Vec<u8>,
     small: &mut Vec<(i64, u32)>,
     report: &mut CommitReport,
 ) -> rusqlite::Result<()> {
     let mut start = 0;
     while start < ps.len() {
-        let t0 = ps[start].borrow().time_ms;
+        let t0 = ps[start].time_ms;
         let mut end = start + 1;
-        while end < ps.len() && end - start < BLOCK_MAX_POSITIONS && ps[end].borrow().time_ms - t0 <= BLOCK_MAX_SPAN_MS
-        {
+        while end < ps.len() && end - start < BLOCK_MAX_POSITIONS && ps[end].time_ms - t0 <= BLOCK_MAX_SPAN_MS {
             end += 1;
         }
         let part = &ps[start..end];
@@ -524,21 +528,20 @@ fn write_blocks<P: Borrow<StoredPosition>>(
     Ok(())
 }
 
-fn insert_block<P: Borrow<StoredPosition>>(
+fn insert_block(
     tx: &rusqlite::Transaction<'_>,
     mmsi: u32,
-    part: &[P],
+    part: &[StoredPosition],
     data: &[u8],
 ) -> rusqlite::Result<i64> {
     let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) = (i32::MAX, i32::MIN, i32::MAX, i32::MIN);
     for p in part {
-        let p = p.borrow();
         lat_min = lat_min.min(p.lat_e7);
         lat_max = lat_max.max(p.lat_e7);
         lon_min = lon_min.min(p.lon_e7);
         lon_max = lon_max.max(p.lon_e7);
     }
-    let (t_min, t_max) = (part[0].borrow().time_ms, part[part.len() - 1].borrow().time_ms);
+    let (t_min, t_max) = (part[0].time_ms, part[part.len() - 1].time_ms);
     let deg = |v: i32| v as f64 / 1e7;
     let mut st = tx.prepare_cached(
         "INSERT INTO position_blocks (mmsi, t_min, t_max, n, lat_min, lat_max, lon_min, lon_max, data)
@@ -612,5 +615,78 @@ impl IdentityRow {
             self.flag,
             self.source
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sealane_core::{Label, Position, TimeSource, VesselClass};
+
+    use super::*;
+    use crate::{Provenance, Store};
+
+    fn position(mmsi: u32, time_ms: i64, line: u32) -> StoredPosition {
+        let p = Position {
+            mmsi,
+            time_ms,
+            time_source: TimeSource::TagBlock,
+            lat: 35.0 + line as f64 * 1e-4,
+            lon: 129.0,
+            sog: Some(10.0),
+            cog: None,
+            heading: None,
+            nav_status: None,
+            rot: None,
+            accuracy: true,
+            class: VesselClass::A,
+            msg_type: 1,
+        };
+        StoredPosition::from_position(&p, Provenance { source: 1, chunk: 1, line })
+    }
+
+    #[test]
+    fn commits_keep_each_vessels_track_in_time_order_and_merge_small_blocks() {
+        let dir = std::env::temp_dir().join(format!("sealane-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("order.sqlite");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let mut store = Store::open(&path).unwrap();
+        store.source("test", "file", &Label::public_ais()).unwrap();
+        let mut w = store.writer().unwrap();
+        // Two vessels interleaved; vessel 2 has a report later than the window
+        // allows (time 5 after 20) and two reports at one time (lines 7 and 8).
+        let arrivals = [(1, 0, 1), (2, 10, 2), (1, 10, 3), (2, 20, 4), (2, 5, 5), (1, 20, 6), (2, 30, 7), (2, 30, 8)];
+        for &(mmsi, t, line) in &arrivals {
+            w.position(position(mmsi, t * 1000, line));
+        }
+        assert_eq!(w.buffered(), arrivals.len());
+        assert_eq!(w.commit().unwrap().positions, arrivals.len() as u64);
+        assert_eq!(w.buffered(), 0);
+        // Vessel 1 again, one position per commit: after MERGE_AT small blocks the
+        // commit merges them into one.
+        for k in 0..MERGE_AT as i64 {
+            w.position(position(1, (100 + k) * 1000, 100 + k as u32));
+            w.commit().unwrap();
+        }
+        drop(w);
+        let times = |mmsi| -> Vec<(i64, u32)> {
+            store.track(mmsi, 0, i64::MAX).unwrap().iter().map(|p| (p.time_ms / 1000, p.provenance.line)).collect()
+        };
+        assert_eq!(times(2), [(5, 5), (10, 2), (20, 4), (30, 7), (30, 8)]);
+        // The block's time range covers the late report, so a window finds it.
+        let early: Vec<u32> = store.track(2, 4_000, 6_000).unwrap().iter().map(|p| p.provenance.line).collect();
+        assert_eq!(early, [5]);
+        let one = times(1);
+        assert_eq!(one.len(), 3 + MERGE_AT);
+        assert!(one.is_sorted(), "{one:?}");
+        let blocks: i64 =
+            store.conn.query_row("SELECT count(*) FROM position_blocks WHERE mmsi = 1", [], |r| r.get(0)).unwrap();
+        assert!(blocks < 1 + MERGE_AT as i64, "{blocks} blocks: the small ones were merged");
+        let latest: Vec<(u32, i64)> = store.latest(None).unwrap().iter().map(|l| (l.mmsi, l.time_ms / 1000)).collect();
+        assert_eq!(latest, [(1, 100 + MERGE_AT as i64 - 1), (2, 30)]);
+        drop(store);
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
