@@ -261,7 +261,7 @@ impl Reader {
         self.raw.as_mut()?.seal()
     }
 
-    fn send(&mut self, chunk: Option<SealedChunk>) -> bool {
+    fn send(&mut self, mut chunk: Option<SealedChunk>) -> bool {
         self.lines_in_batch = 0;
         let next = self.recycled.try_recv().unwrap_or_default();
         let records = std::mem::replace(&mut self.records, next);
@@ -269,7 +269,6 @@ impl Reader {
             (live.0)(&records, &self.rejects);
         }
         self.rejects.clear();
-        let mut chunk = chunk;
         // Whichever thread has time compresses the raw chunk: here when the consumer
         // has not yet taken the last batch (it is behind), else the store writer
         // (which compresses what arrives uncompressed, so a failure here is retried

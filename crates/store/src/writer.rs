@@ -645,6 +645,39 @@ mod tests {
     }
 
     #[test]
+    fn raw_chunks_read_back_whichever_thread_compressed_them() {
+        let dir = std::env::temp_dir().join(format!("sealane-writer-raw-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("raw.sqlite");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let mut store = Store::open(&path).unwrap();
+        let source = store.source("test", "file", &Label::public_ais()).unwrap();
+        let mut builder = RawChunkBuilder::new(store.next_chunk_id().unwrap());
+        let lines: [&[u8]; 3] = [b"!AIVDM,first\r\n", b"!AIVDM,second", b"!AIVDM,third"];
+        let (first, _) = builder.line(source, "a.nmea", 1, lines[0]);
+        // Another input closes the first chunk.
+        let (second, sealed) = builder.line(source, "b.nmea", 1, lines[1]);
+        let mut by_reader = sealed.expect("a new input starts a new chunk");
+        builder.compress(&mut by_reader).unwrap();
+        builder.compress(&mut by_reader).unwrap();
+        let (third, _) = builder.line(source, "b.nmea", 2, lines[2]);
+        let left_to_writer = builder.seal().unwrap();
+        let mut w = store.writer().unwrap();
+        w.add_chunk(by_reader).unwrap();
+        w.add_chunk(left_to_writer).unwrap();
+        assert_eq!(w.commit().unwrap().raw_lines, 3);
+        drop(w);
+        for ((chunk, index), want) in [first, second, third].into_iter().zip([&b"!AIVDM,first"[..], lines[1], lines[2]])
+        {
+            assert_eq!(store.raw_line(chunk, index).unwrap().as_deref(), Some(want));
+        }
+        drop(store);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn commits_keep_each_vessels_track_in_time_order_and_merge_small_blocks() {
         let dir = std::env::temp_dir().join(format!("sealane-writer-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
