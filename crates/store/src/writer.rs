@@ -644,16 +644,19 @@ mod tests {
         StoredPosition::from_position(&p, Provenance { source: 1, chunk: 1, line })
     }
 
+    /// An empty store in a directory of its own (removed by the caller), with one source.
+    fn fresh_store(name: &str) -> (std::path::PathBuf, Store, u32) {
+        let dir = std::env::temp_dir().join(format!("sealane-writer-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut store = Store::open(dir.join("store.sqlite")).unwrap();
+        let source = store.source("test", "file", &Label::public_ais()).unwrap();
+        (dir, store, source)
+    }
+
     #[test]
     fn raw_chunks_read_back_whichever_thread_compressed_them() {
-        let dir = std::env::temp_dir().join(format!("sealane-writer-raw-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("raw.sqlite");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        let mut store = Store::open(&path).unwrap();
-        let source = store.source("test", "file", &Label::public_ais()).unwrap();
+        let (dir, mut store, source) = fresh_store("raw");
         let mut builder = RawChunkBuilder::new(store.next_chunk_id().unwrap());
         let lines: [&[u8]; 3] = [b"!AIVDM,first\r\n", b"!AIVDM,second", b"!AIVDM,third"];
         let (first, _) = builder.line(source, "a.nmea", 1, lines[0]);
@@ -679,14 +682,7 @@ mod tests {
 
     #[test]
     fn commits_keep_each_vessels_track_in_time_order_and_merge_small_blocks() {
-        let dir = std::env::temp_dir().join(format!("sealane-writer-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("order.sqlite");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-        let mut store = Store::open(&path).unwrap();
-        store.source("test", "file", &Label::public_ais()).unwrap();
+        let (dir, mut store, _) = fresh_store("order");
         let mut w = store.writer().unwrap();
         // Two vessels interleaved; vessel 2 has a report later than the window
         // allows (time 5 after 20) and two reports at one time (lines 7 and 8).
