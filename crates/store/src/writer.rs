@@ -35,8 +35,8 @@ struct RawChunk {
 }
 
 /// A closed raw chunk ready to be written by [`Writer::add_chunk`]. Whichever
-/// thread has time compresses it: the writer does inside its commit unless the
-/// builder's thread already has ([`RawChunkBuilder::compress`]).
+/// thread has time compresses it: the builder's ([`RawChunkBuilder::compress`]),
+/// or else the writer's when the chunk is added.
 #[derive(Debug, Clone)]
 pub struct SealedChunk {
     id: i64,
