@@ -2,8 +2,9 @@
 //! (or to any set of edges: the same index serves a route network).
 //!
 //! Edges are bucketed on two grids (lists of edge ids per cell): a dense
-//! quarter-degree grid over the globe and a sparse 0.05 degree grid of the
-//! cells that hold edges. A query searches rings of fine cells outward until no
+//! quarter-degree grid over the globe and a 0.05 degree grid kept only inside
+//! the quarter-degree cells that hold edges (found by two array reads, not a
+//! hash probe: a search visits tens of cells). A query searches rings of fine cells outward until no
 //! unsearched cell can hold anything nearer, falling back to the coarse grid
 //! for points far from any coast. Distances are measured
 //! in a local east/north projection around the query (exact to well under a
@@ -12,11 +13,11 @@
 //! along the great circle.
 
 use sealane_core::geo::{EARTH_RADIUS_M, M_PER_DEG, distance_m};
-use sealane_core::hash::FxHashMap;
 
 use crate::region::{Ring, for_cells_of};
 
-/// A grid of edge lists: dense over the globe (coarse) or only where there are edges (fine).
+/// A grid of edge lists: dense over the globe (coarse), or (fine) in blocks of
+/// `FINE_PER_COARSE`² cells, one block per coarse cell that holds edges.
 #[derive(Debug)]
 struct Grid {
     cell_deg: f64,
@@ -24,36 +25,53 @@ struct Grid {
     ny: usize,
     /// Dense: cell `c` holds `ids[starts[c]..starts[c + 1]]`.
     starts: Vec<u32>,
-    /// Sparse: cell `c` holds `ids[a..b]` for `cells[c] = (a, b)`.
-    cells: FxHashMap<u32, (u32, u32)>,
+    /// Blocked: the block of each coarse cell (`NO_BLOCK` when it holds no edges),
+    /// and per block the `(start, end)` of each of its cells in `ids`. Finding a
+    /// cell is two array reads, not a hash probe: a search visits tens of cells.
+    block_of: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
     ids: Vec<u32>,
 }
 
+/// Fine cells per coarse cell, along each axis.
+const FINE_PER_COARSE: usize = 5;
+const COARSE_DEG: f64 = 0.25;
+const NO_BLOCK: u32 = u32::MAX;
+
 impl Grid {
-    fn build(edges: &[[f32; 4]], cell_deg: f64, sparse: bool) -> Grid {
+    fn build(edges: &[[f32; 4]], cell_deg: f64, blocked: bool) -> Grid {
         let (nx, ny) = ((360.0 / cell_deg).round() as usize, (180.0 / cell_deg).round() as usize);
         let cells_of = |e: &[f32; 4], f: &mut dyn FnMut(usize)| {
             let seg = [e[0] as f64, e[1] as f64, e[2] as f64, e[3] as f64];
             for_cells_of(&seg, -180.0, -90.0, cell_deg, cell_deg, nx, ny, f);
         };
-        if sparse {
+        if blocked {
+            let k = FINE_PER_COARSE;
+            let (cnx, cny) = (nx / k, ny / k);
             let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(edges.len() * 2);
             for (i, e) in edges.iter().enumerate() {
                 cells_of(e, &mut |c| pairs.push((c as u32, i as u32)));
             }
             pairs.sort_unstable();
-            let mut cells = FxHashMap::default();
-            let mut k = 0;
-            while k < pairs.len() {
-                let c = pairs[k].0;
-                let a = k;
-                while k < pairs.len() && pairs[k].0 == c {
-                    k += 1;
+            let mut block_of = vec![NO_BLOCK; cnx * cny];
+            let mut ranges: Vec<(u32, u32)> = Vec::new();
+            let mut i = 0;
+            while i < pairs.len() {
+                let c = pairs[i].0 as usize;
+                let a = i;
+                while i < pairs.len() && pairs[i].0 as usize == c {
+                    i += 1;
                 }
-                cells.insert(c, (a as u32, k as u32));
+                let (x, y) = (c % nx, c / nx);
+                let coarse = (y / k) * cnx + x / k;
+                if block_of[coarse] == NO_BLOCK {
+                    block_of[coarse] = (ranges.len() / (k * k)) as u32;
+                    ranges.resize(ranges.len() + k * k, (0, 0));
+                }
+                ranges[block_of[coarse] as usize * k * k + (y % k) * k + x % k] = (a as u32, i as u32);
             }
             let ids = pairs.into_iter().map(|(_, i)| i).collect();
-            return Grid { cell_deg, nx, ny, starts: Vec::new(), cells, ids };
+            return Grid { cell_deg, nx, ny, starts: Vec::new(), block_of, ranges, ids };
         }
         // Two passes: count per cell, then fill.
         let mut starts = vec![0u32; nx * ny + 1];
@@ -71,16 +89,20 @@ impl Grid {
                 fill[c] += 1;
             });
         }
-        Grid { cell_deg, nx, ny, starts, cells: FxHashMap::default(), ids }
+        Grid { cell_deg, nx, ny, starts, block_of: Vec::new(), ranges: Vec::new(), ids }
     }
 
     #[inline]
     fn edges_in(&self, c: usize) -> &[u32] {
         if self.starts.is_empty() {
-            match self.cells.get(&(c as u32)) {
-                Some(&(a, b)) => &self.ids[a as usize..b as usize],
-                None => &[],
+            let k = FINE_PER_COARSE;
+            let (x, y) = (c % self.nx, c / self.nx);
+            let block = self.block_of[(y / k) * (self.nx / k) + x / k];
+            if block == NO_BLOCK {
+                return &[];
             }
+            let (a, b) = self.ranges[block as usize * k * k + (y % k) * k + x % k];
+            &self.ids[a as usize..b as usize]
         } else {
             &self.ids[self.starts[c] as usize..self.starts[c + 1] as usize]
         }
@@ -131,8 +153,8 @@ impl CoastIndex {
     }
 
     fn from_edges(edges: Vec<[f32; 4]>) -> CoastIndex {
-        let coarse = Grid::build(&edges, 0.25, false);
-        let fine = Grid::build(&edges, 0.05, true);
+        let coarse = Grid::build(&edges, COARSE_DEG, false);
+        let fine = Grid::build(&edges, COARSE_DEG / FINE_PER_COARSE as f64, true);
         CoastIndex { edges, coarse, fine }
     }
 
