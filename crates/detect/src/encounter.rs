@@ -177,8 +177,9 @@ impl EncounterDetector {
             return;
         }
         let min_port = self.cfg.min_port_distance_km * 1000.0;
-        let away =
-            port.at_least(b.lat, b.lon, min_port, || ports.nearest(b.lat, b.lon).map_or(f64::INFINITY, |(_, d)| d));
+        // Capped at four times the threshold: the cache then holds until the vessel
+        // has moved three thresholds, and the grid search stays a few cells.
+        let away = port.at_least(b.lat, b.lon, min_port, || ports.distance_capped_m(b.lat, b.lon, 4.0 * min_port));
         if !away || (self.cfg.at_sea_only && land.contains(b.lat, b.lon)) {
             return;
         }

@@ -284,7 +284,7 @@ impl SpoofingDetector {
         // is most likely the land mask's fault: such fixes neither extend nor end a run.
         let excused = on_land
             && !(st.port.at_least(fix.lat, fix.lon, port_margin, || {
-                ports.nearest(fix.lat, fix.lon).map_or(f64::INFINITY, |(_, d)| d)
+                ports.distance_capped_m(fix.lat, fix.lon, 4.0 * port_margin)
             }) && st.route.at_least(fix.lat, fix.lon, route_margin, || {
                 routes.distance_capped_m(fix.lat, fix.lon, 2.0 * route_margin)
             }));
