@@ -92,18 +92,21 @@ impl Grid {
         Grid { cell_deg, nx, ny, starts, block_of: Vec::new(), ranges: Vec::new(), ids }
     }
 
+    /// The edges in cell (x, y) (x already wrapped into `0..nx`). Takes the
+    /// coordinates, not a cell number: splitting a number back into them would
+    /// cost two divisions per cell visited.
     #[inline]
-    fn edges_in(&self, c: usize) -> &[u32] {
+    fn edges_at(&self, x: usize, y: usize) -> &[u32] {
         if self.starts.is_empty() {
             let k = FINE_PER_COARSE;
-            let (x, y) = (c % self.nx, c / self.nx);
-            let block = self.block_of[(y / k) * (self.nx / k) + x / k];
+            let block = self.block_of[(y / k) * (self.nx / FINE_PER_COARSE) + x / k];
             if block == NO_BLOCK {
                 return &[];
             }
             let (a, b) = self.ranges[block as usize * k * k + (y % k) * k + x % k];
             &self.ids[a as usize..b as usize]
         } else {
+            let c = y * self.nx + x;
             &self.ids[self.starts[c] as usize..self.starts[c + 1] as usize]
         }
     }
@@ -221,8 +224,17 @@ impl CoastIndex {
                 if y < 0 || y >= ny {
                     return;
                 }
-                let c = (y * nx + x.rem_euclid(nx)) as usize;
-                for &id in grid.edges_in(c) {
+                // One add or subtract wraps x for rings up to half way round
+                // (`rem_euclid` divides: once per cell visited, it showed).
+                let x = if x < 0 {
+                    x + nx
+                } else if x >= nx {
+                    x - nx
+                } else {
+                    x
+                };
+                let x = if (0..nx).contains(&x) { x } else { x.rem_euclid(nx) };
+                for &id in grid.edges_at(x as usize, y as usize) {
                     let (d, p) = nearest_on_edge(&self.edges[id as usize], lat, lon, kx, ky);
                     if d < best {
                         best = d;
