@@ -1,7 +1,6 @@
 //! Per-vessel state: the last fixes, the segment, what the vessel said about itself.
 
 use sealane_core::geo::{M_PER_DEG, NM, fast_distance_m, lerp};
-use sealane_core::hash::FxHashMap;
 use sealane_core::{Origin, Position, VesselClass};
 
 /// Index of a label in the run's label table (labels repeat: one per source).
@@ -138,10 +137,108 @@ fn step_distance(v: &mut Vessel, fix: &Fix) -> f64 {
     M_PER_DEG * (x * x + dlat * dlat).sqrt()
 }
 
+/// MMSI to dense id, looked up once per position: open addressing with
+/// linear probing, key and id packed in one 8-byte slot, so a lookup reads one
+/// cache line where a general hash map reads two (control bytes, then the
+/// bucket). The hash is seeded per process, so a feed cannot be crafted to
+/// collide.
+#[derive(Debug)]
+struct IdMap {
+    slots: Vec<u64>,
+    len: usize,
+    shift: u32,
+    seed: u64,
+    /// The one key that cannot be stored (its slot would read as empty).
+    max_key: Option<VesselId>,
+}
+
+const EMPTY: u64 = u64::MAX;
+
+impl Default for IdMap {
+    fn default() -> Self {
+        use std::hash::{BuildHasher, RandomState};
+        IdMap {
+            slots: vec![EMPTY; 16],
+            len: 0,
+            shift: 64 - 4,
+            seed: RandomState::new().hash_one(0x5ea1a4e_u64),
+            max_key: None,
+        }
+    }
+}
+
+impl IdMap {
+    #[inline]
+    fn slot(&self, key: u32) -> usize {
+        (((key as u64) ^ self.seed).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u32) -> Option<VesselId> {
+        if key == u32::MAX {
+            return self.max_key;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let s = self.slots[i];
+            if s == EMPTY {
+                return None;
+            }
+            if (s >> 32) as u32 == key {
+                return Some(s as u32);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The id of `key`, or `id` (inserted) when it has none.
+    #[inline]
+    fn get_or_insert(&mut self, key: u32, id: VesselId) -> VesselId {
+        if key == u32::MAX {
+            return *self.max_key.get_or_insert(id);
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let s = self.slots[i];
+            if s == EMPTY {
+                break;
+            }
+            if (s >> 32) as u32 == key {
+                return s as u32;
+            }
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (key as u64) << 32 | id as u64;
+        self.len += 1;
+        // At most half full: probe runs stay short.
+        if self.len * 2 > self.slots.len() {
+            self.grow();
+        }
+        id
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let bigger = vec![EMPTY; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, bigger);
+        self.shift -= 1;
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|s| *s != EMPTY) {
+            let mut i = self.slot((s >> 32) as u32);
+            while self.slots[i] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+}
+
 /// Every vessel's state, with dense ids.
 #[derive(Debug, Default)]
 pub struct Tracks {
-    ids: FxHashMap<u32, VesselId>,
+    ids: IdMap,
     vessels: Vec<Vessel>,
     segment_gap_ms: i64,
 }
@@ -155,7 +252,7 @@ impl Tracks {
     /// The id of `mmsi`, creating its state on first sight.
     pub fn id(&mut self, mmsi: u32) -> VesselId {
         let next = self.vessels.len() as VesselId;
-        let id = *self.ids.entry(mmsi).or_insert(next);
+        let id = self.ids.get_or_insert(mmsi, next);
         if id == next {
             let blank = Fix {
                 time_ms: i64::MIN,
@@ -185,7 +282,7 @@ impl Tracks {
 
     /// The id of `mmsi`, if seen.
     pub fn get(&self, mmsi: u32) -> Option<VesselId> {
-        self.ids.get(&mmsi).copied()
+        self.ids.get(mmsi)
     }
 
     /// Takes a fix in (time order per vessel); returns the vessel's id and the step to it.
@@ -248,7 +345,8 @@ impl Tracks {
 
     /// Bytes held per vessel (state plus its share of the id map).
     pub fn bytes_per_vessel() -> usize {
-        std::mem::size_of::<Vessel>() + std::mem::size_of::<(u32, VesselId)>() + 1
+        // Two slots per vessel at most, one at least.
+        std::mem::size_of::<Vessel>() + 2 * std::mem::size_of::<u64>()
     }
 }
 
@@ -279,5 +377,33 @@ mod tests {
         let (_, s) = t.update(1, fix(10_000_000, -33.85, 151.25), VesselClass::A);
         assert!(s.new_segment && !s.first);
         assert_eq!(t.vessel(t.get(1).unwrap()).prev.lat, -33.85);
+    }
+
+    #[test]
+    fn ids_are_dense_in_order_of_first_sight() {
+        let mut t = Tracks::new(3_600_000);
+        let mut seed = 3u64;
+        let mut keys: Vec<u32> = (0..50_000)
+            .map(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (seed >> 34) as u32
+            })
+            .collect();
+        // Runs of neighbouring MMSIs (one operator's fleet), zero and the largest key too.
+        keys.extend(366_000_000..366_005_000);
+        keys.extend([0, u32::MAX, 1]);
+        let mut want = std::collections::HashMap::new();
+        for &k in &keys {
+            let next = want.len() as VesselId;
+            let id = *want.entry(k).or_insert(next);
+            assert_eq!(t.id(k), id, "{k}");
+        }
+        assert_eq!(t.len(), want.len());
+        for (&k, &id) in &want {
+            assert_eq!(t.get(k), Some(id));
+            assert_eq!(t.vessel(id).mmsi, k);
+        }
+        assert_eq!(t.get(366_005_000), None);
+        assert_eq!(Tracks::default().get(u32::MAX), None);
     }
 }
