@@ -215,7 +215,11 @@ impl GridDistance {
     ) -> (f64, f64) {
         let k = self.cells_per_deg;
         let key = (floor_i32(lat * k), floor_i32(lon * k));
-        let cap = threshold_m + 2.0 * self.slack_m;
+        // Searching out to four thresholds costs a few more cells, once per cell; a
+        // vessel's cache then holds for kilometres where a cap just past the
+        // threshold held for the cell's half-diagonal (vessels on the rivers and
+        // lakes the land polygons cover asked again every few fixes).
+        let cap = (4.0 * threshold_m).max(threshold_m + 2.0 * self.slack_m);
         let centre = *self
             .map
             .entry(key)
