@@ -110,7 +110,7 @@ impl Consumer for StoreWriter<'_> {
         "ingest"
     }
 
-    fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
+    fn chunk(&mut self, chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
         Ok(self.writer.add_chunk(chunk)?)
     }
 

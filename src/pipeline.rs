@@ -102,8 +102,10 @@ pub trait Consumer {
     /// The command's name, for messages (`sealane ingest: ...`).
     fn name(&self) -> &'static str;
     /// A sealed chunk of the raw log (only when the pipeline keeps one).
-    fn chunk(&mut self, _chunk: SealedChunk) -> Result<()> {
-        Ok(())
+    /// Returns the chunk's uncompressed buffer when done with it, for the
+    /// reader to fill again.
+    fn chunk(&mut self, _chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
+        Ok(None)
     }
     /// A record, in time order within the reorder window.
     fn record(&mut self, c: Cleaned) -> Result<()>;
@@ -135,7 +137,7 @@ impl Consumer for Both<'_> {
     fn name(&self) -> &'static str {
         self.first.name()
     }
-    fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
+    fn chunk(&mut self, chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
         self.first.chunk(chunk)
     }
     fn record(&mut self, c: Cleaned) -> Result<()> {
@@ -187,14 +189,22 @@ enum Msg {
 }
 
 const BATCH_LINES: usize = 16 * 1024;
+
+/// Buffers going back from the cleaning thread to the reader.
+struct Recycled {
+    records: Vec<Record>,
+    raw: Option<Vec<u8>>,
+}
 /// Longest a network line waits on the reading thread before its batch is sent.
 const LIVE_BATCH: Duration = Duration::from_millis(20);
 
 struct Reader {
     tx: SyncSender<Msg>,
-    /// Emptied record buffers coming back from the cleaning thread, reused so
-    /// their pages stay mapped (a fresh buffer per batch costs page faults).
-    recycled: Receiver<Vec<Record>>,
+    /// Emptied record buffers and raw chunk buffers coming back from the
+    /// cleaning thread, reused so their pages stay mapped: fresh memory costs a
+    /// page fault and the kernel's zeroing per page (a fifth of an ingest's CPU
+    /// time before buffers came back).
+    recycled: Receiver<Recycled>,
     /// The raw message log, when the consumer keeps one.
     raw: Option<RawChunkBuilder>,
     records: Vec<Record>,
@@ -209,6 +219,10 @@ struct Reader {
     shown_rejects: u64,
     /// Batches sent and not yet taken by the consumer.
     queued: Arc<AtomicUsize>,
+    /// Capacity of a new record buffer: a file batch's worth (growing by
+    /// doubling would touch fresh pages at every step), or none for network
+    /// batches (small, and hundreds may be in flight).
+    records_capacity: usize,
 }
 
 impl Reader {
@@ -263,7 +277,15 @@ impl Reader {
 
     fn send(&mut self, mut chunk: Option<SealedChunk>) -> bool {
         self.lines_in_batch = 0;
-        let next = self.recycled.try_recv().unwrap_or_default();
+        let next = match self.recycled.try_recv() {
+            Ok(back) => {
+                if let (Some(buffer), Some(raw)) = (back.raw, self.raw.as_mut()) {
+                    raw.recycle(buffer);
+                }
+                back.records
+            }
+            Err(_) => Vec::with_capacity(self.records_capacity),
+        };
         let records = std::mem::replace(&mut self.records, next);
         if let Some(live) = &self.live {
             (live.0)(&records, &self.rejects);
@@ -293,7 +315,7 @@ fn read_inputs(
     sources: &[u32],
     first_chunk: Option<i64>,
     tx: SyncSender<Msg>,
-    recycled: Receiver<Vec<Record>>,
+    recycled: Receiver<Recycled>,
     queued: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 ) -> Result<NormaliseStats> {
@@ -311,6 +333,11 @@ fn read_inputs(
         bytes: 0,
         shown_rejects: 0,
         queued,
+        records_capacity: if cfg.inputs.iter().any(|s| NetSource::parse(s).is_some()) {
+            0
+        } else {
+            BATCH_LINES + BATCH_LINES / 8
+        },
     };
     let mut total = NormaliseStats::default();
     for (i, spec) in cfg.inputs.iter().enumerate() {
@@ -425,7 +452,9 @@ pub fn run(
     // commit without holding up what the reader publishes live.
     let live = cfg.inputs.iter().any(|s| NetSource::parse(s).is_some());
     let (tx, rx) = mpsc::sync_channel::<Msg>(if live { 256 } else { 8 });
-    let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<Record>>(8);
+    // Room for every buffer in existence (at most the batches in flight and the
+    // two being worked on), so none is ever dropped and allocated again.
+    let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Recycled>(if live { 260 } else { 12 });
     let queued = Arc::new(AtomicUsize::new(0));
     let from_reader = FromReader { batches: rx, recycle: recycle_tx, queued: queued.clone() };
     let cfg2 = cfg.clone();
@@ -452,7 +481,7 @@ pub fn run(
 struct FromReader {
     batches: Receiver<Msg>,
     /// Emptied record buffers going back.
-    recycle: SyncSender<Vec<Record>>,
+    recycle: SyncSender<Recycled>,
     /// Batches sent by the reader and not yet taken here.
     queued: Arc<AtomicUsize>,
 }
@@ -498,9 +527,10 @@ fn clean_loop(
             }
             Msg::Batch(b) => {
                 from_reader.queued.fetch_sub(1, Ordering::Relaxed);
-                if let Some(c) = b.chunk {
-                    consumer.chunk(c)?;
-                }
+                let raw = match b.chunk {
+                    Some(c) => consumer.chunk(c)?,
+                    None => None,
+                };
                 through = b.through;
                 summary.bytes = b.bytes;
                 let mut records = b.records;
@@ -513,7 +543,7 @@ fn clean_loop(
                 if network && cleaner.held() > 0 && last_record.elapsed() >= quiet_after {
                     cleaner.release_held(&mut released);
                 }
-                let _ = from_reader.recycle.try_send(records);
+                let _ = from_reader.recycle.try_send(Recycled { records, raw });
                 for c in released.drain(..) {
                     consumer.record(c)?;
                 }

@@ -74,10 +74,17 @@ pub struct RawChunkBuilder {
     next_id: i64,
     current: Option<RawChunk>,
     compressor: Option<zstd::bulk::Compressor<'static>>,
-    /// The buffer of the last chunk this builder compressed, reused for the next
-    /// chunk: its pages stay mapped, where a fresh buffer is zeroed by the kernel.
-    spare: Vec<u8>,
+    /// Buffers of chunks compressed here or given back, reused for the next
+    /// chunks: their pages stay mapped, where a fresh buffer costs a page fault
+    /// and the kernel's zeroing per page (a chunk goes to the writer and its
+    /// buffer comes back a few batches later, so a few are in rotation).
+    spares: Vec<Vec<u8>>,
+    /// zstd's output, reused; each chunk keeps an exact-size copy.
+    out: Vec<u8>,
 }
+
+/// Chunk buffers kept for reuse.
+const SPARES: usize = 4;
 
 impl std::fmt::Debug for RawChunkBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -94,7 +101,7 @@ impl std::fmt::Debug for RawChunk {
 impl RawChunkBuilder {
     /// A builder handing out chunk ids from `first_id`.
     pub fn new(first_id: i64) -> Self {
-        RawChunkBuilder { next_id: first_id, current: None, compressor: None, spare: Vec::new() }
+        RawChunkBuilder { next_id: first_id, current: None, compressor: None, spares: Vec::new(), out: Vec::new() }
     }
 
     /// Appends a line. Returns its reference and, when the line did not fit in the
@@ -118,7 +125,7 @@ impl RawChunkBuilder {
                 first_line: line_no,
                 lines: 0,
                 data: {
-                    let mut d = std::mem::take(&mut self.spare);
+                    let mut d = self.spares.pop().unwrap_or_default();
                     d.clear();
                     // Untouched capacity costs no memory; growing by copying would.
                     d.reserve(CHUNK_MAX_BYTES);
@@ -172,10 +179,26 @@ impl RawChunkBuilder {
             Some(z) => z,
             None => self.compressor.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL).map_err(failed)?),
         };
-        let compressed = z.compress(&chunk.data).map_err(failed)?;
-        self.spare = std::mem::replace(&mut chunk.data, compressed);
+        self.out.clear();
+        self.out.reserve(zstd::zstd_safe::compress_bound(chunk.data.len()));
+        z.compress_to_buffer(&chunk.data, &mut self.out).map_err(failed)?;
+        let raw = std::mem::replace(&mut chunk.data, self.out.clone());
+        self.recycle(raw);
         chunk.compressed = true;
         Ok(())
+    }
+
+    /// Takes the buffer of a chunk this builder compressed, to hand to the
+    /// builder that fills chunks (when the two are on different threads).
+    pub fn take_spare(&mut self) -> Option<Vec<u8>> {
+        self.spares.pop()
+    }
+
+    /// Gives a chunk buffer back for a later chunk to fill.
+    pub fn recycle(&mut self, buffer: Vec<u8>) {
+        if self.spares.len() < SPARES && buffer.capacity() > 0 {
+            self.spares.push(buffer);
+        }
     }
 }
 
@@ -251,10 +274,10 @@ impl<'s> Writer<'s> {
 
     /// Queues a chunk built elsewhere for the next commit, compressing it now if
     /// it is not yet: between commits the writer has time, during one it has none.
-    pub fn add_chunk(&mut self, mut chunk: SealedChunk) -> Result<()> {
+    pub fn add_chunk(&mut self, mut chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
         self.raw.compress(&mut chunk)?;
         self.chunks.push(chunk);
-        Ok(())
+        Ok(self.raw.take_spare())
     }
 
     /// Buffers a position.
@@ -668,12 +691,17 @@ mod tests {
         let (third, _) = builder.line(source, "b.nmea", 2, lines[2]);
         let left_to_writer = builder.seal().unwrap();
         let mut w = store.writer().unwrap();
-        w.add_chunk(by_reader).unwrap();
-        w.add_chunk(left_to_writer).unwrap();
-        assert_eq!(w.commit().unwrap().raw_lines, 3);
+        // A chunk compressed by the writer gives its buffer back, for the reader's next chunk.
+        assert!(w.add_chunk(by_reader).unwrap().is_none());
+        let returned = w.add_chunk(left_to_writer).unwrap().expect("the writer compressed it");
+        assert!(returned.capacity() >= CHUNK_MAX_BYTES);
+        builder.recycle(returned);
+        let (fourth, _) = builder.line(source, "c.nmea", 1, b"!AIVDM,4");
+        w.add_chunk(builder.seal().unwrap()).unwrap();
+        assert_eq!(w.commit().unwrap().raw_lines, 4);
         drop(w);
-        for ((chunk, index), want) in [first, second, third].into_iter().zip([&b"!AIVDM,first"[..], lines[1], lines[2]])
-        {
+        let want = [&b"!AIVDM,first"[..], lines[1], lines[2], b"!AIVDM,4"];
+        for ((chunk, index), want) in [first, second, third, fourth].into_iter().zip(want) {
             assert_eq!(store.raw_line(chunk, index).unwrap().as_deref(), Some(want));
         }
         drop(store);
