@@ -124,9 +124,29 @@ impl PayloadBuf {
             return Err(ArmorError::TooLong { chars: start_chars + chars.len() });
         }
         let mut bit = self.len_bits;
-        // Four characters make three bytes; handle the aligned fast path when possible.
+        // Eight characters make six bytes, four make three: whole bytes while
+        // aligned (every first sentence, most continuations), one char at a time after.
         let mut i = 0;
         if bit % 8 == 0 {
+            while i + 8 <= chars.len() {
+                let mut v = 0u64;
+                let mut any = 0u8;
+                for &c in &chars[i..i + 8] {
+                    let d = DEARMOR[c as usize];
+                    any |= d;
+                    v = v << 6 | d as u64;
+                }
+                // Valid values are 0..=63, so any high bit means an invalid character.
+                if any & 0xC0 != 0 {
+                    break;
+                }
+                // One 8-byte store: the last two bytes are zero, and are either past the
+                // end (which must read zero) or written by the next characters.
+                let o = bit / 8;
+                self.bytes[o..o + 8].copy_from_slice(&(v << 16).to_be_bytes());
+                bit += 48;
+                i += 8;
+            }
             while i + 4 <= chars.len() {
                 let a = DEARMOR[chars[i] as usize];
                 let b = DEARMOR[chars[i + 1] as usize];
@@ -756,6 +776,39 @@ mod tests {
         assert_eq!(b.len(), 4);
         assert_eq!(b.u(0, 6), 0b111100);
         assert_eq!(b.u(4, 20), 0);
+    }
+
+    #[test]
+    fn armored_parts_unpack_like_one_bit_at_a_time() {
+        let mut seed = 17u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..2000 {
+            let len = next(120) as usize;
+            let values: Vec<u8> = (0..len).map(|_| next(64) as u8).collect();
+            let chars: Vec<u8> = values.iter().map(|&v| armor_char(v)).collect();
+            // Split in up to three parts at random (sentences of a multi-part message).
+            let mut cuts = [next(len as u64 + 1) as usize, next(len as u64 + 1) as usize];
+            cuts.sort_unstable();
+            let mut p = PayloadBuf::default();
+            for part in [&chars[..cuts[0]], &chars[cuts[0]..cuts[1]], &chars[cuts[1]..]] {
+                p.push_armored(part).unwrap();
+            }
+            let b = p.bits();
+            assert_eq!(b.len(), len * 6);
+            for (k, &v) in values.iter().enumerate() {
+                assert_eq!(b.u(k * 6, 6), v as u64, "char {k} of {len}, cuts {cuts:?}");
+            }
+            assert_eq!(b.u(len * 6, 30), 0, "past the end reads zero");
+        }
+        // An invalid character inside an eight-character group: the group falls
+        // back to one at a time, keeps what came before, and names the character.
+        let mut p = PayloadBuf::default();
+        assert_eq!(p.push_armored(b"15RTgt0PAso!90TK"), Err(ArmorError::InvalidChar { index: 11, byte: b'!' }));
+        assert_eq!(p.bits().len(), 66);
+        assert_eq!(p.bits().u(0, 6), 1);
     }
 
     #[test]
