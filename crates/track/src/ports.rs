@@ -230,13 +230,7 @@ mod tests {
             } else {
                 (-90.0 + next() * 180.0, -180.0 + next() * 360.0)
             };
-            let lon = if lon > 180.0 {
-                lon - 360.0
-            } else if lon < -180.0 {
-                lon + 360.0
-            } else {
-                lon
-            };
+            let lon = (lon + 180.0).rem_euclid(360.0) - 180.0;
             let cap = [5_000.0, 20_000.0, 60_000.0, 400_000.0][i % 4];
             let want = ports.nearest(lat, lon).unwrap().1;
             let got = ports.distance_capped_m(lat, lon, cap);
