@@ -189,14 +189,15 @@ enum Msg {
 }
 
 const BATCH_LINES: usize = 16 * 1024;
+/// Longest a network line waits on the reading thread before its batch is sent.
+const LIVE_BATCH: Duration = Duration::from_millis(20);
 
 /// Buffers going back from the cleaning thread to the reader.
 struct Recycled {
     records: Vec<Record>,
+    /// The raw buffer of the batch's chunk, when the consumer compressed it.
     raw: Option<Vec<u8>>,
 }
-/// Longest a network line waits on the reading thread before its batch is sent.
-const LIVE_BATCH: Duration = Duration::from_millis(20);
 
 struct Reader {
     tx: SyncSender<Msg>,
@@ -480,7 +481,7 @@ pub fn run(
 /// The cleaning thread's end of the link with the reader.
 struct FromReader {
     batches: Receiver<Msg>,
-    /// Emptied record buffers going back.
+    /// Emptied record buffers and raw chunk buffers going back.
     recycle: SyncSender<Recycled>,
     /// Batches sent by the reader and not yet taken here.
     queued: Arc<AtomicUsize>,
