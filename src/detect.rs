@@ -210,7 +210,7 @@ impl Consumer for Run<'_> {
         if self.events.len() >= 1024 { self.flush(false) } else { Ok(()) }
     }
 
-    fn batch_end(&mut self, _through: u64, _cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
+    fn batch_end(&mut self, _through: u64, _sealed: bool, _cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
         if let Names::Inputs { starts, .. } = &mut self.names {
             starts.clear();
             starts.extend_from_slice(inputs);

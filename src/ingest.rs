@@ -134,8 +134,11 @@ impl Consumer for StoreWriter<'_> {
         Ok(())
     }
 
-    fn batch_end(&mut self, through: u64, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
-        if self.writer.buffered() >= self.cfg.commit_positions || self.last_commit.elapsed() >= self.cfg.commit_interval
+    fn batch_end(&mut self, through: u64, sealed: bool, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
+        // A commit acknowledges lines whose raw chunk it writes, so it waits for a closed one.
+        if sealed
+            && (self.writer.buffered() >= self.cfg.commit_positions
+                || self.last_commit.elapsed() >= self.cfg.commit_interval)
         {
             self.commit(through, cleaner, inputs)?;
         }
@@ -172,7 +175,12 @@ pub fn run_with(
         sources.push(store.source(&name, kind, &cfg.source.label)?);
         names.push(display);
     }
-    let first_chunk = store.next_chunk_id()?;
+    // Chunks no longer than the commit spacing, so each commit finds a closed one.
+    let raw_log = pipeline::RawLog {
+        first_chunk: store.next_chunk_id()?,
+        // (The builder caps chunks at its own maximum, 64 K lines.)
+        chunk_lines: cfg.commit_positions.clamp(1024, u32::MAX as usize) as u32,
+    };
     let acks: Option<Box<dyn Write>> = match &cfg.acks {
         None => None,
         Some(p) if p.as_os_str() == "-" => Some(Box::new(std::io::stdout())),
@@ -191,9 +199,9 @@ pub fn run_with(
     let p = match also {
         Some(second) => {
             let mut both = pipeline::Both { first: &mut w, second };
-            pipeline::run(&cfg.source, &sources, Some(first_chunk), &mut both, err, stop)?
+            pipeline::run(&cfg.source, &sources, Some(raw_log), &mut both, err, stop)?
         }
-        None => pipeline::run(&cfg.source, &sources, Some(first_chunk), &mut w, err, stop)?,
+        None => pipeline::run(&cfg.source, &sources, Some(raw_log), &mut w, err, stop)?,
     };
     let mut summary = w.summary;
     summary.vessels = w.vessels.len() as u64;

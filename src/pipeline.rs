@@ -110,8 +110,10 @@ pub trait Consumer {
     /// A record, in time order within the reorder window.
     fn record(&mut self, c: Cleaned) -> Result<()>;
     /// The end of a batch: every line through global line `through` has been read,
-    /// and `cleaner` holds what is not yet released.
-    fn batch_end(&mut self, _through: u64, _cleaner: &Cleaner, _inputs: &[(usize, u64)]) -> Result<()> {
+    /// and `cleaner` holds what is not yet released. `sealed`: every such line is
+    /// in a raw chunk already handed to [`Consumer::chunk`] (a commit now can
+    /// acknowledge them all); always true without a raw log.
+    fn batch_end(&mut self, _through: u64, _sealed: bool, _cleaner: &Cleaner, _inputs: &[(usize, u64)]) -> Result<()> {
         Ok(())
     }
     /// The end of input, after the cleaner has released everything.
@@ -144,9 +146,9 @@ impl Consumer for Both<'_> {
         self.second.record(c.clone())?;
         self.first.record(c)
     }
-    fn batch_end(&mut self, through: u64, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
-        self.first.batch_end(through, cleaner, inputs)?;
-        self.second.batch_end(through, cleaner, inputs)
+    fn batch_end(&mut self, through: u64, sealed: bool, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
+        self.first.batch_end(through, sealed, cleaner, inputs)?;
+        self.second.batch_end(through, sealed, cleaner, inputs)
     }
     fn finish(&mut self, through: u64, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
         self.first.finish(through, cleaner, inputs)?;
@@ -176,6 +178,8 @@ struct Batch {
     records: Vec<Record>,
     /// Highest global line number read so far.
     through: u64,
+    /// Every line through `through` is in a closed raw chunk (always, without a raw log).
+    sealed: bool,
     bytes: u64,
 }
 
@@ -224,6 +228,10 @@ struct Reader {
     /// doubling would touch fresh pages at every step), or none for network
     /// batches (small, and hundreds may be in flight).
     records_capacity: usize,
+    /// Close the raw chunk with every batch (network feeds: a live store commits
+    /// on time, and can only acknowledge closed chunks). Files let chunks run to
+    /// their full length: fewer, larger chunks compress better and cost less.
+    seal_each_batch: bool,
 }
 
 impl Reader {
@@ -240,8 +248,9 @@ impl Reader {
         let ((chunk, index), sealed) =
             self.raw.as_mut().map_or(((-1, 0), None), |raw| raw.line(source, input, line_no, bytes));
         if let Some(c) = sealed {
-            // A chunk closed mid-batch: send what refers to it first.
-            if !self.send(Some(c)) {
+            // A chunk closed mid-batch: send what refers to it first. This line is in
+            // the next chunk, so the batch runs through the line before.
+            if !self.send(Some(c), self.global_line - 1) {
                 return false;
             }
         }
@@ -266,8 +275,8 @@ impl Reader {
         }
         self.lines_in_batch += 1;
         if self.lines_in_batch >= BATCH_LINES {
-            let c = self.seal();
-            return self.send(c);
+            let c = if self.seal_each_batch { self.seal() } else { None };
+            return self.send(c, self.global_line);
         }
         true
     }
@@ -276,7 +285,14 @@ impl Reader {
         self.raw.as_mut()?.seal()
     }
 
-    fn send(&mut self, mut chunk: Option<SealedChunk>) -> bool {
+    /// Closes the raw chunk and sends the batch: everything read so far.
+    fn seal_and_send(&mut self) -> bool {
+        let c = self.seal();
+        self.send(c, self.global_line)
+    }
+
+    /// Sends the batch of lines through global line `through`, with `chunk` when one closed.
+    fn send(&mut self, mut chunk: Option<SealedChunk>, through: u64) -> bool {
         self.lines_in_batch = 0;
         let next = match self.recycled.try_recv() {
             Ok(back) => {
@@ -301,9 +317,10 @@ impl Reader {
                 let _ = raw.compress(c);
             }
         }
+        // A batch that brings a chunk ends where that chunk ends.
+        let sealed = chunk.is_some() || self.raw.as_ref().is_none_or(|r| !r.is_open());
         self.queued.fetch_add(1, Ordering::Relaxed);
-        let sent =
-            self.tx.send(Msg::Batch(Batch { chunk, records, through: self.global_line, bytes: self.bytes })).is_ok();
+        let sent = self.tx.send(Msg::Batch(Batch { chunk, records, through, sealed, bytes: self.bytes })).is_ok();
         if let Some(n) = &self.lines_read {
             n.store(self.global_line, Ordering::Relaxed);
         }
@@ -314,16 +331,17 @@ impl Reader {
 fn read_inputs(
     cfg: &SourceConfig,
     sources: &[u32],
-    first_chunk: Option<i64>,
+    raw_log: Option<RawLog>,
     tx: SyncSender<Msg>,
     recycled: Receiver<Recycled>,
     queued: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
 ) -> Result<NormaliseStats> {
+    let network = cfg.inputs.iter().any(|s| NetSource::parse(s).is_some());
     let mut r = Reader {
         tx: tx.clone(),
         recycled,
-        raw: first_chunk.map(RawChunkBuilder::new),
+        raw: raw_log.map(|l| RawChunkBuilder::with_max_lines(l.first_chunk, l.chunk_lines)),
         records: Vec::new(),
         rejects: Vec::new(),
         live: cfg.live.clone(),
@@ -334,11 +352,8 @@ fn read_inputs(
         bytes: 0,
         shown_rejects: 0,
         queued,
-        records_capacity: if cfg.inputs.iter().any(|s| NetSource::parse(s).is_some()) {
-            0
-        } else {
-            BATCH_LINES + BATCH_LINES / 8
-        },
+        records_capacity: if network { 0 } else { BATCH_LINES + BATCH_LINES / 8 },
+        seal_each_batch: network,
     };
     let mut total = NormaliseStats::default();
     for (i, spec) in cfg.inputs.iter().enumerate() {
@@ -362,8 +377,7 @@ fn read_inputs(
         }
         n.finish();
         total.merge(n.stats());
-        let c = r.seal();
-        if !r.send(c) || stop.load(Ordering::Relaxed) {
+        if !r.seal_and_send() || stop.load(Ordering::Relaxed) {
             break;
         }
     }
@@ -408,8 +422,7 @@ fn read_network(
         // live clients within this (the store still commits on its own interval).
         if last_send.elapsed() >= LIVE_BATCH {
             last_send = Instant::now();
-            let c = r.seal();
-            if !r.send(c) {
+            if !r.seal_and_send() {
                 break;
             }
         }
@@ -419,13 +432,22 @@ fn read_network(
     Ok(())
 }
 
+/// Where a run's raw message log goes.
+#[derive(Debug, Clone, Copy)]
+pub struct RawLog {
+    /// Id of the first chunk.
+    pub first_chunk: i64,
+    /// Lines per chunk from files, at most (network feeds close one with every batch).
+    pub chunk_lines: u32,
+}
+
 /// Reads `cfg`'s inputs (source ids `sources`, one per input), cleans, and feeds
-/// `consumer`; keeps a raw log starting at chunk `first_chunk` when given.
+/// `consumer`; keeps a raw log when `raw_log` is given.
 /// Progress and diagnostics go to `err`.
 pub fn run(
     cfg: &SourceConfig,
     sources: &[u32],
-    first_chunk: Option<i64>,
+    raw_log: Option<RawLog>,
     consumer: &mut dyn Consumer,
     err: &mut dyn Write,
     stop: Arc<AtomicBool>,
@@ -464,7 +486,7 @@ pub fn run(
     let reader = std::thread::Builder::new()
         .name("ingest-reader".into())
         .spawn(move || {
-            let r = read_inputs(&cfg2, &sources2, first_chunk, tx.clone(), recycle_rx, queued, stop2);
+            let r = read_inputs(&cfg2, &sources2, raw_log, tx.clone(), recycle_rx, queued, stop2);
             let _ = tx.send(Msg::Done(r));
         })
         .context("starting the reader thread")?;
@@ -548,7 +570,7 @@ fn clean_loop(
                 for c in released.drain(..) {
                     consumer.record(c)?;
                 }
-                consumer.batch_end(through, &cleaner, &input_starts)?;
+                consumer.batch_end(through, b.sealed, &cleaner, &input_starts)?;
                 bar.set_position(b.bytes);
                 if last_shown.elapsed() >= Duration::from_millis(250) {
                     last_shown = Instant::now();

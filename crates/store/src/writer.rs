@@ -72,6 +72,8 @@ const ZSTD_LEVEL: i32 = 1;
 /// [`crate::Store::next_chunk_id`], so use one builder per store.
 pub struct RawChunkBuilder {
     next_id: i64,
+    /// Lines per chunk, at most [`CHUNK_MAX_LINES`].
+    max_lines: u32,
     current: Option<RawChunk>,
     compressor: Option<zstd::bulk::Compressor<'static>>,
     /// Buffers of chunks compressed here or given back, reused for the next
@@ -101,7 +103,26 @@ impl std::fmt::Debug for RawChunk {
 impl RawChunkBuilder {
     /// A builder handing out chunk ids from `first_id`.
     pub fn new(first_id: i64) -> Self {
-        RawChunkBuilder { next_id: first_id, current: None, compressor: None, spares: Vec::new(), out: Vec::new() }
+        RawChunkBuilder::with_max_lines(first_id, CHUNK_MAX_LINES)
+    }
+
+    /// A builder whose chunks close after `max_lines` lines (1 to [`CHUNK_MAX_LINES`]).
+    /// A commit can acknowledge only lines in closed chunks, so a writer that
+    /// wants to commit every N lines needs chunks of at most N.
+    pub fn with_max_lines(first_id: i64, max_lines: u32) -> Self {
+        RawChunkBuilder {
+            next_id: first_id,
+            max_lines: max_lines.clamp(1, CHUNK_MAX_LINES),
+            current: None,
+            compressor: None,
+            spares: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Whether a chunk is open (lines appended since the last one closed).
+    pub fn is_open(&self) -> bool {
+        self.current.is_some()
     }
 
     /// Appends a line. Returns its reference and, when the line did not fit in the
@@ -110,7 +131,7 @@ impl RawChunkBuilder {
         let fits = self.current.as_ref().is_some_and(|c| {
             c.source == source
                 && c.input == input
-                && c.lines < CHUNK_MAX_LINES
+                && c.lines < self.max_lines
                 && c.data.len() + bytes.len() < CHUNK_MAX_BYTES
         });
         let mut sealed = None;
