@@ -228,9 +228,10 @@ struct Reader {
     /// doubling would touch fresh pages at every step), or none for network
     /// batches (small, and hundreds may be in flight).
     records_capacity: usize,
-    /// Close the raw chunk with every batch (network feeds: a live store commits
-    /// on time, and can only acknowledge closed chunks). Files let chunks run to
-    /// their full length: fewer, larger chunks compress better and cost less.
+    /// Close the raw chunk with every batch (network feeds and standard input: a
+    /// live store commits on time, and can only acknowledge closed chunks). Files
+    /// let chunks run to their full length: fewer, larger chunks compress better
+    /// and cost less.
     seal_each_batch: bool,
 }
 
@@ -353,7 +354,8 @@ fn read_inputs(
         shown_rejects: 0,
         queued,
         records_capacity: if network { 0 } else { BATCH_LINES + BATCH_LINES / 8 },
-        seal_each_batch: network,
+        // Standard input may be a feed piped in: its commits keep a batch's pace.
+        seal_each_batch: network || cfg.inputs.iter().any(|s| s == "-"),
     };
     let mut total = NormaliseStats::default();
     for (i, spec) in cfg.inputs.iter().enumerate() {
