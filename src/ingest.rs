@@ -5,7 +5,7 @@
 //! records to the store and commits in batches. After each commit an
 //! acknowledgement names the input line through which every record is durable.
 
-use std::collections::HashSet;
+use sealane_core::hash::FxHashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -75,7 +75,7 @@ struct StoreWriter<'s> {
     cfg: &'s IngestConfig,
     names: Vec<String>,
     acks: Option<Box<dyn Write>>,
-    vessels: HashSet<u32>,
+    vessels: FxHashSet<u32>,
     summary: IngestSummary,
     last_commit: Instant,
 }
@@ -192,7 +192,7 @@ pub fn run_with(
         cfg,
         names,
         acks,
-        vessels: HashSet::new(),
+        vessels: FxHashSet::default(),
         summary: IngestSummary::default(),
         last_commit: Instant::now(),
     };
