@@ -59,12 +59,26 @@ pub struct StoredPosition {
     pub also: Vec<Provenance>,
 }
 
+/// `v.round()` clamped to `lo..=hi` (whole numbers), as an integer, without
+/// libm's `round`: that is a call per field on the baseline x86-64 target, and
+/// the store's writer, the ingest's critical path, converts every position.
+/// Exact: `v - trunc(v)` has no rounding error. NaN gives 0, as `as` does.
+#[inline]
+fn round_clamped(v: f64, lo: f64, hi: f64) -> i64 {
+    // Clamping to whole-number bounds first gives what rounding first would.
+    let v = v.clamp(lo, hi);
+    let t = v as i64;
+    let f = v - t as f64;
+    t + (f >= 0.5) as i64 - (f <= -0.5) as i64
+}
+
 fn round_i32(v: f64) -> i32 {
-    v.round().clamp(i32::MIN as f64, i32::MAX as f64) as i32
+    round_clamped(v, i32::MIN as f64, i32::MAX as f64) as i32
 }
 
 fn opt_u16(v: Option<f32>, scale: f32, max: u16) -> u16 {
-    v.map_or(NA_U16, |x| ((x * scale).round().clamp(0.0, max as f32)) as u16)
+    // The product in single precision, as before: stored values do not change.
+    v.map_or(NA_U16, |x| round_clamped((x * scale) as f64, 0.0, max as f64) as u16)
 }
 
 impl StoredPosition {
@@ -79,7 +93,7 @@ impl StoredPosition {
             cog_dd: opt_u16(p.cog, 10.0, 3_599),
             heading: p.heading.filter(|&h| h < 360).unwrap_or(NA_U16),
             nav_status: p.nav_status.unwrap_or(NA_U8),
-            rot_dd: p.rot.map_or(NA_ROT, |r| (r * 10.0).round().clamp(-32_000.0, 32_000.0) as i16),
+            rot_dd: p.rot.map_or(NA_ROT, |r| round_clamped((r * 10.0) as f64, -32_000.0, 32_000.0) as i16),
             accuracy: p.accuracy,
             class: p.class,
             time_source: p.time_source,
@@ -343,6 +357,23 @@ pub fn decode(mmsi: u32, t_base: i64, data: &[u8], out: &mut Vec<StoredPosition>
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The libm-free rounding gives what `round` then `clamp` gave, for any value.
+        #[test]
+        fn rounding_matches_round_then_clamp(v in any::<f64>(), k in -40_000i64..40_000, frac in 0u8..8) {
+            let near_half = k as f64 + [0.5, -0.5, 0.49999999999999994, 0.5000000000000001, 0.0, 0.25, 0.75, -0.75][frac as usize];
+            for x in [v, near_half, v * 1e-300, v * 1e7, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let want = x.round().clamp(i32::MIN as f64, i32::MAX as f64) as i32;
+                prop_assert_eq!(round_i32(x), want, "{}", x);
+                let want = x.round().clamp(-32_000.0, 32_000.0) as i16;
+                prop_assert_eq!(round_clamped(x, -32_000.0, 32_000.0) as i16, want, "{}", x);
+                let y = x as f32;
+                let want = ((y * 10.0).round().clamp(0.0, 3_599.0)) as u16;
+                prop_assert_eq!(opt_u16(Some(y), 10.0, 3_599), want, "{}", y);
+            }
+        }
+    }
 
     fn arb_position() -> impl Strategy<Value = StoredPosition> {
         (
