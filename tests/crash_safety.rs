@@ -35,6 +35,15 @@ fn write_input(path: &Path, n: usize) {
     }
 }
 
+/// A directory of the test's own with `lines` lines of input in it.
+fn test_input(name: &str, lines: usize) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("sealane-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("input.nmea");
+    write_input(&input, lines);
+    (dir, input)
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 struct Ack {
     through_line: u64,
@@ -126,11 +135,8 @@ fn positions(store: &Store) -> Vec<((u32, i64, i32, i32), u64)> {
 
 #[test]
 fn killed_ingest_keeps_every_acknowledged_record() {
-    let dir = std::env::temp_dir().join(format!("sealane-crash-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let input = dir.join("input.nmea");
     let lines = 120_000;
-    write_input(&input, lines);
+    let (dir, input) = test_input("crash", lines);
 
     // A full run sets the time scale and the expected totals.
     let full_store = dir.join("full.sqlite");
@@ -224,11 +230,8 @@ fn check_raw_log(store_path: &Path, want: &[String]) -> usize {
 /// closes one with every batch, so its commits keep a batch's pace.
 #[test]
 fn raw_log_holds_every_line_across_reused_chunk_buffers() {
-    let dir = std::env::temp_dir().join(format!("sealane-rawlog-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let input = dir.join("input.nmea");
     let lines = 300_000;
-    write_input(&input, lines);
+    let (dir, input) = test_input("rawlog", lines);
     let want: Vec<String> = std::fs::read_to_string(&input).unwrap().lines().map(str::to_string).collect();
 
     let from_file = dir.join("file.sqlite");

@@ -148,75 +148,57 @@ struct IdMap {
     len: usize,
     shift: u32,
     seed: u64,
-    /// The one key that cannot be stored (its slot would read as empty).
-    max_key: Option<VesselId>,
 }
 
+/// An empty slot: key and id both `u32::MAX`, and no id reaches `u32::MAX`.
 const EMPTY: u64 = u64::MAX;
 
 impl Default for IdMap {
     fn default() -> Self {
         use std::hash::{BuildHasher, RandomState};
-        IdMap {
-            slots: vec![EMPTY; 16],
-            len: 0,
-            shift: 64 - 4,
-            seed: RandomState::new().hash_one(0x5ea1a4e_u64),
-            max_key: None,
-        }
+        IdMap { slots: vec![EMPTY; 16], len: 0, shift: 64 - 4, seed: RandomState::new().hash_one(0x5ea1a4e_u64) }
     }
 }
 
 impl IdMap {
+    /// The slot holding `key` (`Ok`) or the empty slot where it would go (`Err`).
     #[inline]
-    fn slot(&self, key: u32) -> usize {
-        (((key as u64) ^ self.seed).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    fn find(&self, key: u32) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = (((key as u64) ^ self.seed).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            let s = self.slots[i];
+            if s == EMPTY {
+                return Err(i);
+            }
+            if (s >> 32) as u32 == key {
+                return Ok(i);
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     #[inline]
     fn get(&self, key: u32) -> Option<VesselId> {
-        if key == u32::MAX {
-            return self.max_key;
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.slot(key);
-        loop {
-            let s = self.slots[i];
-            if s == EMPTY {
-                return None;
-            }
-            if (s >> 32) as u32 == key {
-                return Some(s as u32);
-            }
-            i = (i + 1) & mask;
-        }
+        self.find(key).ok().map(|i| self.slots[i] as u32)
     }
 
     /// The id of `key`, or `id` (inserted) when it has none.
     #[inline]
     fn get_or_insert(&mut self, key: u32, id: VesselId) -> VesselId {
-        if key == u32::MAX {
-            return *self.max_key.get_or_insert(id);
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.slot(key);
-        loop {
-            let s = self.slots[i];
-            if s == EMPTY {
-                break;
+        match self.find(key) {
+            Ok(i) => self.slots[i] as u32,
+            Err(i) => {
+                debug_assert!(id != u32::MAX, "ids stop short of the empty marker");
+                self.slots[i] = (key as u64) << 32 | id as u64;
+                self.len += 1;
+                // At most half full: probe runs stay short.
+                if self.len * 2 > self.slots.len() {
+                    self.grow();
+                }
+                id
             }
-            if (s >> 32) as u32 == key {
-                return s as u32;
-            }
-            i = (i + 1) & mask;
         }
-        self.slots[i] = (key as u64) << 32 | id as u64;
-        self.len += 1;
-        // At most half full: probe runs stay short.
-        if self.len * 2 > self.slots.len() {
-            self.grow();
-        }
-        id
     }
 
     #[cold]
@@ -224,13 +206,10 @@ impl IdMap {
         let bigger = vec![EMPTY; self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, bigger);
         self.shift -= 1;
-        let mask = self.slots.len() - 1;
         for s in old.into_iter().filter(|s| *s != EMPTY) {
-            let mut i = self.slot((s >> 32) as u32);
-            while self.slots[i] != EMPTY {
-                i = (i + 1) & mask;
+            if let Err(i) = self.find((s >> 32) as u32) {
+                self.slots[i] = s;
             }
-            self.slots[i] = s;
         }
     }
 }
