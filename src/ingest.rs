@@ -110,8 +110,9 @@ impl Consumer for StoreWriter<'_> {
         "ingest"
     }
 
-    fn chunk(&mut self, chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
-        Ok(self.writer.add_chunk(chunk)?)
+    fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
+        self.writer.add_chunk(chunk);
+        Ok(())
     }
 
     fn record(&mut self, c: Cleaned) -> Result<()> {

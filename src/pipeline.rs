@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
@@ -102,10 +102,8 @@ pub trait Consumer {
     /// The command's name, for messages (`sealane ingest: ...`).
     fn name(&self) -> &'static str;
     /// A sealed chunk of the raw log (only when the pipeline keeps one).
-    /// Returns the chunk's uncompressed buffer when done with it, for the
-    /// reader to fill again.
-    fn chunk(&mut self, _chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
-        Ok(None)
+    fn chunk(&mut self, _chunk: SealedChunk) -> Result<()> {
+        Ok(())
     }
     /// A record, in time order within the reorder window.
     fn record(&mut self, c: Cleaned) -> Result<()>;
@@ -139,7 +137,7 @@ impl Consumer for Both<'_> {
     fn name(&self) -> &'static str {
         self.first.name()
     }
-    fn chunk(&mut self, chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
+    fn chunk(&mut self, chunk: SealedChunk) -> Result<()> {
         self.first.chunk(chunk)
     }
     fn record(&mut self, c: Cleaned) -> Result<()> {
@@ -196,20 +194,13 @@ const BATCH_LINES: usize = 16 * 1024;
 /// Longest a network line waits on the reading thread before its batch is sent.
 const LIVE_BATCH: Duration = Duration::from_millis(20);
 
-/// Buffers going back from the cleaning thread to the reader.
-struct Recycled {
-    records: Vec<Record>,
-    /// The raw buffer of the batch's chunk, when the consumer compressed it.
-    raw: Option<Vec<u8>>,
-}
-
 struct Reader {
     tx: SyncSender<Msg>,
-    /// Emptied record buffers and raw chunk buffers coming back from the
-    /// cleaning thread, reused so their pages stay mapped: fresh memory costs a
-    /// page fault and the kernel's zeroing per page (a fifth of an ingest's CPU
-    /// time before buffers came back).
-    recycled: Receiver<Recycled>,
+    /// Emptied record buffers coming back from the cleaning thread, reused so
+    /// their pages stay mapped: fresh memory costs a page fault and the
+    /// kernel's zeroing per page (a fifth of an ingest's CPU time before
+    /// buffers came back).
+    recycled: Receiver<Vec<Record>>,
     /// The raw message log, when the consumer keeps one.
     raw: Option<RawChunkBuilder>,
     records: Vec<Record>,
@@ -222,8 +213,6 @@ struct Reader {
     lines_in_batch: usize,
     bytes: u64,
     shown_rejects: u64,
-    /// Batches sent and not yet taken by the consumer.
-    queued: Arc<AtomicUsize>,
     /// Capacity of a new record buffer: a file batch's worth (growing by
     /// doubling would touch fresh pages at every step), or none for network
     /// batches (small, and hundreds may be in flight).
@@ -293,34 +282,16 @@ impl Reader {
     }
 
     /// Sends the batch of lines through global line `through`, with `chunk` when one closed.
-    fn send(&mut self, mut chunk: Option<SealedChunk>, through: u64) -> bool {
+    fn send(&mut self, chunk: Option<SealedChunk>, through: u64) -> bool {
         self.lines_in_batch = 0;
-        let next = match self.recycled.try_recv() {
-            Ok(back) => {
-                if let (Some(buffer), Some(raw)) = (back.raw, self.raw.as_mut()) {
-                    raw.recycle(buffer);
-                }
-                back.records
-            }
-            Err(_) => Vec::with_capacity(self.records_capacity),
-        };
+        let next = self.recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(self.records_capacity));
         let records = std::mem::replace(&mut self.records, next);
         if let Some(live) = &self.live {
             (live.0)(&records, &self.rejects);
         }
         self.rejects.clear();
-        // Whichever thread has time compresses the raw chunk: here when the consumer
-        // has not yet taken the last batch (it is behind), else the store writer
-        // (which compresses what arrives uncompressed, so a failure here is retried
-        // and reported there).
-        if self.queued.load(Ordering::Relaxed) > 0 {
-            if let (Some(c), Some(raw)) = (chunk.as_mut(), self.raw.as_mut()) {
-                let _ = raw.compress(c);
-            }
-        }
         // A batch that brings a chunk ends where that chunk ends.
         let sealed = chunk.is_some() || self.raw.as_ref().is_none_or(|r| !r.is_open());
-        self.queued.fetch_add(1, Ordering::Relaxed);
         let sent = self.tx.send(Msg::Batch(Batch { chunk, records, through, sealed, bytes: self.bytes })).is_ok();
         if let Some(n) = &self.lines_read {
             n.store(self.global_line, Ordering::Relaxed);
@@ -334,8 +305,7 @@ fn read_inputs(
     sources: &[u32],
     raw_log: Option<RawLog>,
     tx: SyncSender<Msg>,
-    recycled: Receiver<Recycled>,
-    queued: Arc<AtomicUsize>,
+    recycled: Receiver<Vec<Record>>,
     stop: Arc<AtomicBool>,
 ) -> Result<NormaliseStats> {
     let network = cfg.inputs.iter().any(|s| NetSource::parse(s).is_some());
@@ -352,7 +322,6 @@ fn read_inputs(
         lines_in_batch: 0,
         bytes: 0,
         shown_rejects: 0,
-        queued,
         records_capacity: if network { 0 } else { BATCH_LINES + BATCH_LINES / 8 },
         // Standard input may be a feed piped in: its commits keep a batch's pace.
         seal_each_batch: network || cfg.inputs.iter().any(|s| s == "-"),
@@ -479,16 +448,15 @@ pub fn run(
     let (tx, rx) = mpsc::sync_channel::<Msg>(if live { 256 } else { 8 });
     // Room for every buffer in existence (at most the batches in flight and the
     // two being worked on), so none is ever dropped and allocated again.
-    let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Recycled>(if live { 260 } else { 12 });
-    let queued = Arc::new(AtomicUsize::new(0));
-    let from_reader = FromReader { batches: rx, recycle: recycle_tx, queued: queued.clone() };
+    let (recycle_tx, recycle_rx) = mpsc::sync_channel::<Vec<Record>>(if live { 260 } else { 12 });
+    let from_reader = FromReader { batches: rx, recycle: recycle_tx };
     let cfg2 = cfg.clone();
     let sources2 = sources.to_vec();
     let stop2 = stop.clone();
     let reader = std::thread::Builder::new()
         .name("ingest-reader".into())
         .spawn(move || {
-            let r = read_inputs(&cfg2, &sources2, raw_log, tx.clone(), recycle_rx, queued, stop2);
+            let r = read_inputs(&cfg2, &sources2, raw_log, tx.clone(), recycle_rx, stop2);
             let _ = tx.send(Msg::Done(r));
         })
         .context("starting the reader thread")?;
@@ -505,10 +473,8 @@ pub fn run(
 /// The cleaning thread's end of the link with the reader.
 struct FromReader {
     batches: Receiver<Msg>,
-    /// Emptied record buffers and raw chunk buffers going back.
-    recycle: SyncSender<Recycled>,
-    /// Batches sent by the reader and not yet taken here.
-    queued: Arc<AtomicUsize>,
+    /// Emptied record buffers going back.
+    recycle: SyncSender<Vec<Record>>,
 }
 
 fn clean_loop(
@@ -551,11 +517,9 @@ fn clean_loop(
                 bar.suspend(|| writeln!(err, "sealane {name}: {s}")).ok();
             }
             Msg::Batch(b) => {
-                from_reader.queued.fetch_sub(1, Ordering::Relaxed);
-                let raw = match b.chunk {
-                    Some(c) => consumer.chunk(c)?,
-                    None => None,
-                };
+                if let Some(c) = b.chunk {
+                    consumer.chunk(c)?;
+                }
                 through = b.through;
                 summary.bytes = b.bytes;
                 let mut records = b.records;
@@ -568,7 +532,7 @@ fn clean_loop(
                 if network && cleaner.held() > 0 && last_record.elapsed() >= quiet_after {
                     cleaner.release_held(&mut released);
                 }
-                let _ = from_reader.recycle.try_send(Recycled { records, raw });
+                let _ = from_reader.recycle.try_send(records);
                 for c in released.drain(..) {
                     consumer.record(c)?;
                 }

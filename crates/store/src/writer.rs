@@ -31,12 +31,13 @@ struct RawChunk {
     input: String,
     first_line: u64,
     lines: u32,
+    /// Bytes of the lines so far, with their separators.
+    raw_bytes: usize,
+    /// The chunk's zstd frame so far.
     data: Vec<u8>,
 }
 
-/// A closed raw chunk ready to be written by [`Writer::add_chunk`]. Whichever
-/// thread has time compresses it: the builder's ([`RawChunkBuilder::compress`]),
-/// or else the writer's when the chunk is added.
+/// A closed raw chunk, compressed, ready to be written by [`Writer::add_chunk`].
 #[derive(Debug, Clone)]
 pub struct SealedChunk {
     id: i64,
@@ -45,8 +46,12 @@ pub struct SealedChunk {
     first_line: u64,
     lines: u32,
     raw_bytes: usize,
+    /// One zstd frame: the lines, separated by '\n'.
     data: Vec<u8>,
-    compressed: bool,
+    /// zstd's error when compressing failed (it fails only without memory): the
+    /// commit that would write the chunk fails instead, so that no record that
+    /// refers to it is committed.
+    failed: Option<&'static str>,
 }
 
 impl SealedChunk {
@@ -66,27 +71,38 @@ impl SealedChunk {
 /// for a few percent of ingest time).
 const ZSTD_LEVEL: i32 = 1;
 
+/// zstd's window, log2 bytes: 1 MB, where level 1 streams with 512 KB. Whole
+/// chunks compressed in one call reached further back; streamed with 512 KB
+/// the benchmark's raw log (a corpus repeated every ~0.6 MB) doubled in size.
+/// Costs one more megabyte of memory per context.
+const ZSTD_WINDOW_LOG: u32 = 20;
+
+/// Lines are handed to zstd this many bytes at a time (its block size): one
+/// call per block rather than per line, on bytes still in cache.
+const STAGE_BYTES: usize = 128 << 10;
+
 /// Builds the raw message log: lines go in, each gets its provenance
-/// reference (chunk id, index), and full chunks come out closed. It can run on
-/// another thread than the [`Writer`]; ids start at
+/// reference (chunk id, index), and full chunks come out closed and
+/// compressed. It can run on another thread than the [`Writer`]; ids start at
 /// [`crate::Store::next_chunk_id`], so use one builder per store.
+///
+/// Each chunk is compressed as its lines arrive, one zstd frame per chunk,
+/// so only the compressed bytes are kept: a chunk's raw lines (megabytes)
+/// never sit in memory. Fresh memory is dear (the kernel zeroes every page
+/// it hands out, a fifth of an ingest's CPU time when whole chunks were
+/// buffered and passed between threads).
 pub struct RawChunkBuilder {
     next_id: i64,
     /// Lines per chunk, at most [`CHUNK_MAX_LINES`].
     max_lines: u32,
     current: Option<RawChunk>,
-    compressor: Option<zstd::bulk::Compressor<'static>>,
-    /// Buffers of chunks compressed here or given back, reused for the next
-    /// chunks: their pages stay mapped, where a fresh buffer costs a page fault
-    /// and the kernel's zeroing per page (a chunk goes to the writer and its
-    /// buffer comes back a few batches later, so a few are in rotation).
-    spares: Vec<Vec<u8>>,
-    /// zstd's output, reused; each chunk keeps an exact-size copy.
-    out: Vec<u8>,
+    /// One zstd context serves every chunk; created with the first.
+    zstd: Option<zstd::zstd_safe::CCtx<'static>>,
+    /// Lines of the open chunk not yet given to zstd.
+    staged: Vec<u8>,
+    /// zstd's error in the open chunk, if any.
+    failed: Option<&'static str>,
 }
-
-/// Chunk buffers kept for reuse.
-const SPARES: usize = 4;
 
 impl std::fmt::Debug for RawChunkBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -114,9 +130,9 @@ impl RawChunkBuilder {
             next_id: first_id,
             max_lines: max_lines.clamp(1, CHUNK_MAX_LINES),
             current: None,
-            compressor: None,
-            spares: Vec::new(),
-            out: Vec::new(),
+            zstd: None,
+            staged: Vec::new(),
+            failed: None,
         }
     }
 
@@ -132,7 +148,7 @@ impl RawChunkBuilder {
             c.source == source
                 && c.input == input
                 && c.lines < self.max_lines
-                && c.data.len() + bytes.len() < CHUNK_MAX_BYTES
+                && c.raw_bytes + bytes.len() < CHUNK_MAX_BYTES
         });
         let mut sealed = None;
         if !fits {
@@ -145,18 +161,14 @@ impl RawChunkBuilder {
                 input: input.to_string(),
                 first_line: line_no,
                 lines: 0,
-                data: {
-                    let mut d = self.spares.pop().unwrap_or_default();
-                    d.clear();
-                    // Untouched capacity costs no memory; growing by copying would.
-                    d.reserve(CHUNK_MAX_BYTES);
-                    d
-                },
+                raw_bytes: 0,
+                data: Vec::new(),
             });
         }
         let c = self.current.as_mut().expect("chunk just opened");
+        let before = self.staged.len();
         if c.lines > 0 {
-            c.data.push(b'\n');
+            self.staged.push(b'\n');
         }
         // Line terminators never enter the log (lines are split on '\n' already).
         let mut line = bytes;
@@ -164,17 +176,75 @@ impl RawChunkBuilder {
             line = rest;
         }
         if memchr::memchr(b'\n', line).is_none() {
-            c.data.extend_from_slice(line);
+            self.staged.extend_from_slice(line);
         } else {
-            c.data.extend(line.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
+            self.staged.extend(line.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
         }
+        c.raw_bytes += self.staged.len() - before;
         let index = c.lines;
         c.lines += 1;
-        ((c.id, index), sealed)
+        let reference = (c.id, index);
+        if self.staged.len() >= STAGE_BYTES {
+            self.compress_staged(false);
+        }
+        (reference, sealed)
+    }
+
+    /// Gives the staged lines to zstd; `end` closes the open chunk's frame.
+    fn compress_staged(&mut self, end: bool) {
+        use zstd::zstd_safe::{CCtx, CParameter, InBuffer, OutBuffer, ResetDirective, get_error_name, zstd_sys};
+        let Some(c) = self.current.as_mut() else { return };
+        if self.failed.is_some() {
+            self.staged.clear();
+            return;
+        }
+        let z = match &mut self.zstd {
+            Some(z) => z,
+            None => {
+                let Some(mut z) = CCtx::try_create() else {
+                    self.failed = Some("no memory for a zstd context");
+                    self.staged.clear();
+                    return;
+                };
+                let set = z
+                    .set_parameter(CParameter::CompressionLevel(ZSTD_LEVEL))
+                    .and_then(|_| z.set_parameter(CParameter::WindowLog(ZSTD_WINDOW_LOG)));
+                if let Err(e) = set {
+                    self.failed = Some(get_error_name(e));
+                }
+                self.zstd.insert(z)
+            }
+        };
+        let directive =
+            if end { zstd_sys::ZSTD_EndDirective::ZSTD_e_end } else { zstd_sys::ZSTD_EndDirective::ZSTD_e_continue };
+        let mut input = InBuffer::around(&self.staged);
+        loop {
+            c.data.reserve(CCtx::out_size());
+            let pos = c.data.len();
+            let mut out = OutBuffer::around_pos(&mut c.data, pos);
+            match z.compress_stream2(&mut out, &mut input, directive) {
+                Err(e) => {
+                    self.failed = Some(get_error_name(e));
+                    // The next chunk starts a fresh frame.
+                    let _ = z.reset(ResetDirective::SessionOnly);
+                    break;
+                }
+                Ok(left) => {
+                    // Ending: done once nothing is left to flush. Continuing: once all input is taken.
+                    let done = if end { left == 0 } else { input.pos() == self.staged.len() };
+                    if done {
+                        break;
+                    }
+                }
+            }
+        }
+        self.staged.clear();
     }
 
     /// Closes the open chunk, if any.
     pub fn seal(&mut self) -> Option<SealedChunk> {
+        self.current.as_ref()?;
+        self.compress_staged(true);
         let c = self.current.take()?;
         Some(SealedChunk {
             id: c.id,
@@ -182,44 +252,10 @@ impl RawChunkBuilder {
             input: c.input,
             first_line: c.first_line,
             lines: c.lines,
-            raw_bytes: c.data.len(),
+            raw_bytes: c.raw_bytes,
             data: c.data,
-            compressed: false,
+            failed: self.failed.take(),
         })
-    }
-
-    /// Compresses a sealed chunk, if not yet done, on this builder's thread. A
-    /// reader does when its writer is behind rather than wait for it.
-    pub fn compress(&mut self, chunk: &mut SealedChunk) -> Result<()> {
-        if chunk.compressed {
-            return Ok(());
-        }
-        // zstd fails only when it cannot get memory. One context serves every chunk.
-        let failed = |source| Error::Compress { chunk: chunk.id, source };
-        let z = match &mut self.compressor {
-            Some(z) => z,
-            None => self.compressor.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL).map_err(failed)?),
-        };
-        self.out.clear();
-        self.out.reserve(zstd::zstd_safe::compress_bound(chunk.data.len()));
-        z.compress_to_buffer(&chunk.data, &mut self.out).map_err(failed)?;
-        let raw = std::mem::replace(&mut chunk.data, self.out.clone());
-        self.recycle(raw);
-        chunk.compressed = true;
-        Ok(())
-    }
-
-    /// Takes the buffer of a chunk this builder compressed, to hand to the
-    /// builder that fills chunks (when the two are on different threads).
-    pub fn take_spare(&mut self) -> Option<Vec<u8>> {
-        self.spares.pop()
-    }
-
-    /// Gives a chunk buffer back for a later chunk to fill.
-    pub fn recycle(&mut self, buffer: Vec<u8>) {
-        if self.spares.len() < SPARES && buffer.capacity() > 0 {
-            self.spares.push(buffer);
-        }
     }
 }
 
@@ -293,12 +329,9 @@ impl<'s> Writer<'s> {
         r
     }
 
-    /// Queues a chunk built elsewhere for the next commit, compressing it now if
-    /// it is not yet: between commits the writer has time, during one it has none.
-    pub fn add_chunk(&mut self, mut chunk: SealedChunk) -> Result<Option<Vec<u8>>> {
-        self.raw.compress(&mut chunk)?;
+    /// Queues a chunk built elsewhere for the next commit.
+    pub fn add_chunk(&mut self, chunk: SealedChunk) {
         self.chunks.push(chunk);
-        Ok(self.raw.take_spare())
     }
 
     /// Buffers a position.
@@ -379,10 +412,12 @@ impl<'s> Writer<'s> {
                     "INSERT INTO raw_chunks (id, source_id, input, first_line, lines, bytes, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(|e| sqlite(path, e))?;
-            for mut c in self.chunks.drain(..) {
+            for c in self.chunks.drain(..) {
                 // On failure the transaction is dropped, so no record that refers to
                 // the chunk is committed either.
-                self.raw.compress(&mut c)?;
+                if let Some(e) = c.failed {
+                    return Err(Error::Compress { chunk: c.id, source: std::io::Error::other(e) });
+                }
                 ins_chunk
                     .execute(params![c.id, c.source, c.input, c.first_line as i64, c.lines, c.raw_bytes as i64, c.data])
                     .map_err(|e| sqlite(path, e))?;
@@ -699,31 +734,37 @@ mod tests {
     }
 
     #[test]
-    fn raw_chunks_read_back_whichever_thread_compressed_them() {
+    fn raw_lines_read_back_verbatim_across_chunks_and_compressed_blocks() {
         let (dir, mut store, source) = fresh_store("raw");
         let mut builder = RawChunkBuilder::new(store.next_chunk_id().unwrap());
         let lines: [&[u8]; 3] = [b"!AIVDM,first\r\n", b"!AIVDM,second", b"!AIVDM,third"];
         let (first, _) = builder.line(source, "a.nmea", 1, lines[0]);
         // Another input closes the first chunk.
         let (second, sealed) = builder.line(source, "b.nmea", 1, lines[1]);
-        let mut by_reader = sealed.expect("a new input starts a new chunk");
-        builder.compress(&mut by_reader).unwrap();
-        builder.compress(&mut by_reader).unwrap();
-        let (third, _) = builder.line(source, "b.nmea", 2, lines[2]);
-        let left_to_writer = builder.seal().unwrap();
         let mut w = store.writer().unwrap();
-        // A chunk compressed by the writer gives its buffer back, for the reader's next chunk.
-        assert!(w.add_chunk(by_reader).unwrap().is_none());
-        let returned = w.add_chunk(left_to_writer).unwrap().expect("the writer compressed it");
-        assert!(returned.capacity() >= CHUNK_MAX_BYTES);
-        builder.recycle(returned);
-        let (fourth, _) = builder.line(source, "c.nmea", 1, b"!AIVDM,4");
-        w.add_chunk(builder.seal().unwrap()).unwrap();
-        assert_eq!(w.commit().unwrap().raw_lines, 4);
+        w.add_chunk(sealed.expect("a new input starts a new chunk"));
+        let (third, _) = builder.line(source, "b.nmea", 2, lines[2]);
+        // Lines past several of zstd's blocks, varied so that they do not compress to nothing.
+        let long: Vec<Vec<u8>> = (0..20_000u64)
+            .map(|k| {
+                format!("!AIVDM,1,1,,A,{:x},0*{:02X}", k.wrapping_mul(0x9e37_79b9_7f4a_7c15), k % 256).into_bytes()
+            })
+            .collect();
+        let refs: Vec<(i64, u32)> =
+            long.iter().enumerate().map(|(k, l)| builder.line(source, "b.nmea", 3 + k as u64, l).0).collect();
+        let chunk = builder.seal().unwrap();
+        assert!(chunk.raw_bytes > 3 * STAGE_BYTES, "{} bytes", chunk.raw_bytes);
+        assert!(chunk.data.len() < chunk.raw_bytes / 2);
+        w.add_chunk(chunk);
+        assert_eq!(w.commit().unwrap().raw_lines, 3 + long.len() as u64);
         drop(w);
-        let want = [&b"!AIVDM,first"[..], lines[1], lines[2], b"!AIVDM,4"];
-        for ((chunk, index), want) in [first, second, third, fourth].into_iter().zip(want) {
+        let want = [&b"!AIVDM,first"[..], lines[1], lines[2]];
+        for ((chunk, index), want) in [first, second, third].into_iter().zip(want) {
             assert_eq!(store.raw_line(chunk, index).unwrap().as_deref(), Some(want));
+        }
+        for k in [0, 1, 4_999, 19_999] {
+            let (chunk, index) = refs[k];
+            assert_eq!(store.raw_line(chunk, index).unwrap().as_deref(), Some(&long[k][..]));
         }
         drop(store);
         std::fs::remove_dir_all(&dir).ok();
