@@ -770,6 +770,51 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any lines, any chunk length, inputs switching: every reference reads back its line
+        /// (terminators trimmed, inner newlines as spaces), across zstd's 128 KB staging steps.
+        #[test]
+        fn every_line_reads_back_from_its_chunk(
+            lines in proptest::collection::vec(
+                (proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64), 0usize..3, 0u8..8), 1..300),
+            max_lines in 1u32..80,
+        ) {
+            let mut builder = RawChunkBuilder::with_max_lines(1, max_lines);
+            let mut sealed = Vec::new();
+            let mut expected = Vec::new();
+            for (k, (bytes, input, stretch)) in lines.iter().enumerate() {
+                // Now and then a long line, so that chunks cross the staging size.
+                let mut line = bytes.clone();
+                if *stretch == 0 {
+                    line = line.repeat(STAGE_BYTES / 20);
+                }
+                let (reference, closed) = builder.line(1, ["a", "b", "c"][*input], k as u64, &line);
+                sealed.extend(closed);
+                while let [rest @ .., b'\r' | b'\n'] = &line[..] {
+                    line.truncate(rest.len());
+                }
+                let want: Vec<u8> = line.iter().map(|&b| if b == b'\n' { b' ' } else { b }).collect();
+                expected.push((reference, want));
+            }
+            sealed.extend(builder.seal());
+            let mut read_back = std::collections::HashMap::new();
+            for c in &sealed {
+                proptest::prop_assert!(c.failed.is_none());
+                proptest::prop_assert!(c.lines <= max_lines);
+                let text = zstd::decode_all(&c.data[..]).unwrap();
+                proptest::prop_assert_eq!(text.len(), c.raw_bytes);
+                for (i, l) in text.split(|&b| b == b'\n').enumerate() {
+                    read_back.insert((c.id, i as u32), l.to_vec());
+                }
+                proptest::prop_assert_eq!(text.split(|&b| b == b'\n').count(), c.lines as usize);
+            }
+            for (reference, want) in expected {
+                proptest::prop_assert_eq!(read_back.get(&reference), Some(&want));
+            }
+        }
+    }
+
     #[test]
     fn commits_keep_each_vessels_track_in_time_order_and_merge_small_blocks() {
         let (dir, mut store, _) = fresh_store("order");
