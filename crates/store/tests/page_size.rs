@@ -1,0 +1,65 @@
+//! New stores get `PAGE_SIZE` pages; stores made with other page sizes keep
+//! theirs and work as before (a WAL file cannot change its page size).
+
+use sealane_core::{Label, Position, TimeSource, VesselClass};
+use sealane_store::{PAGE_SIZE, Provenance, Store, StoredPosition};
+
+fn pos(mmsi: u32, t: i64) -> StoredPosition {
+    let p = Position {
+        mmsi,
+        time_ms: t,
+        time_source: TimeSource::Column,
+        lat: 35.0,
+        lon: 129.0 + t as f64 * 1e-7,
+        sog: Some(3.5),
+        cog: None,
+        heading: None,
+        nav_status: None,
+        rot: None,
+        accuracy: false,
+        class: VesselClass::A,
+        msg_type: 1,
+    };
+    StoredPosition::from_position(&p, Provenance { source: 1, chunk: 0, line: 0 })
+}
+
+fn page_size(path: &std::path::Path) -> i64 {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap()
+}
+
+/// Writes 2,000 positions of one vessel in one commit and reads them back.
+fn write_and_read(path: &std::path::Path) {
+    let mut store = Store::open(path).unwrap();
+    store.source("t", "file", &Label::public_ais()).unwrap();
+    let mut w = store.writer().unwrap();
+    for t in 0..2_000 {
+        w.position(pos(7, t * 1000));
+    }
+    w.commit().unwrap();
+    drop(w);
+    assert_eq!(store.track(7, 0, i64::MAX).unwrap().len(), 2_000);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn new_stores_get_the_page_size_and_old_ones_keep_theirs() {
+    let dir = std::env::temp_dir().join(format!("sealane-page-size-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let new = dir.join("new.sqlite");
+    write_and_read(&new);
+    assert_eq!(page_size(&new), PAGE_SIZE);
+
+    // A store made before: 4 KB pages, already in WAL mode.
+    let old = dir.join("old.sqlite");
+    {
+        let c = rusqlite::Connection::open(&old).unwrap();
+        c.pragma_update(None, "page_size", 4096).unwrap();
+        c.pragma_update(None, "journal_mode", "WAL").unwrap();
+    }
+    write_and_read(&old);
+    assert_eq!(page_size(&old), 4096);
+    std::fs::remove_dir_all(&dir).ok();
+}
