@@ -1,27 +1,11 @@
 //! New stores get `PAGE_SIZE` pages; stores made with other page sizes keep
 //! theirs and work as before (a WAL file cannot change its page size).
 
-use sealane_core::{Label, Position, TimeSource, VesselClass};
-use sealane_store::{PAGE_SIZE, Provenance, Store, StoredPosition};
+mod common;
 
-fn pos(mmsi: u32, t: i64) -> StoredPosition {
-    let p = Position {
-        mmsi,
-        time_ms: t,
-        time_source: TimeSource::Column,
-        lat: 35.0,
-        lon: 129.0 + t as f64 * 1e-7,
-        sog: Some(3.5),
-        cog: None,
-        heading: None,
-        nav_status: None,
-        rot: None,
-        accuracy: false,
-        class: VesselClass::A,
-        msg_type: 1,
-    };
-    StoredPosition::from_position(&p, Provenance { source: 1, chunk: 0, line: 0 })
-}
+use common::pos;
+use sealane_core::Label;
+use sealane_store::{PAGE_SIZE, Store};
 
 fn page_size(path: &std::path::Path) -> i64 {
     let c = rusqlite::Connection::open(path).unwrap();

@@ -1,26 +1,10 @@
 //! Replaying a store in time order across vessels, whatever its blocks.
 
-use sealane_core::{Label, Position, TimeSource, VesselClass};
-use sealane_store::{Provenance, Store, StoredPosition};
+mod common;
 
-fn pos(mmsi: u32, t: i64) -> StoredPosition {
-    let p = Position {
-        mmsi,
-        time_ms: t,
-        time_source: TimeSource::Column,
-        lat: 35.0 + (t % 1000) as f64 * 1e-4,
-        lon: 129.0,
-        sog: Some(3.5),
-        cog: Some(90.0),
-        heading: None,
-        nav_status: None,
-        rot: None,
-        accuracy: false,
-        class: VesselClass::A,
-        msg_type: 1,
-    };
-    StoredPosition::from_position(&p, Provenance { source: 1, chunk: 0, line: 0 })
-}
+use common::pos;
+use sealane_core::Label;
+use sealane_store::Store;
 
 #[test]
 fn scan_time_ordered_merges_vessels_and_commits() {
