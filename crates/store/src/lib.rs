@@ -95,6 +95,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Page size of new store files.
 pub const PAGE_SIZE: i64 = 16 << 10;
 
+/// WAL bytes that trigger an automatic checkpoint.
+const WAL_CHECKPOINT_BYTES: i64 = 4 << 20;
+
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -124,6 +127,11 @@ impl Store {
             c.pragma_update(None, "foreign_keys", "ON")?;
             c.busy_timeout(std::time::Duration::from_secs(10))?;
             c.pragma_update(None, "cache_size", -65536)?;
+            // A checkpoint every 4 MB of WAL whatever the page size: SQLite's default, 1,000
+            // pages, let the WAL of a 16 KB-page file reach 16 MB, all of it copied again by
+            // the checkpoint on close, at the end of an ingest.
+            let page: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            c.pragma_update(None, "wal_autocheckpoint", (WAL_CHECKPOINT_BYTES / page).max(1))?;
             schema::migrate(c)
         };
         setup(&mut conn).map_err(|e| sqlite(&path, e))?;

@@ -47,3 +47,37 @@ fn new_stores_get_the_page_size_and_old_ones_keep_theirs() {
     assert_eq!(page_size(&old), 4096);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_wal_is_checkpointed_every_few_megabytes_whatever_the_page_size() {
+    let dir = std::env::temp_dir().join(format!("sealane-wal-size-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wal.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    let source = store.source("t", "file", &Label::public_ais()).unwrap();
+    let mut w = store.writer().unwrap();
+    // 24 MB of raw lines zstd cannot shrink, in twelve commits of 2 MB.
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    for commit in 0..12u64 {
+        for k in 0..512u64 {
+            let line: String = (0..256)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    format!("{:016x}", x)
+                })
+                .collect::<String>();
+            w.raw_line(source, "random.nmea", commit * 512 + k, &line.as_bytes()[..4096]);
+        }
+        w.commit().unwrap();
+    }
+    drop(w);
+    let wal = std::fs::metadata(dir.join("wal.sqlite-wal")).map_or(0, |m| m.len());
+    // Checkpoints every 4 MB: the WAL never holds much more than that plus one commit.
+    assert!(wal < 8 << 20, "WAL of {wal} bytes");
+    assert_eq!(store.stats().unwrap().raw_lines, 12 * 512);
+    drop(store);
+    std::fs::remove_dir_all(&dir).ok();
+}
