@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two builds of sealane on the ingest benchmark input, interleaved run by run
-# (scripts/interleave.py): each build's median and the median of the per-run
+# (scripts/interleave.py): each build's median wall and CPU time and the medians of the per-run
 # ratios (new / old; below 1 means the new build is faster).
 #
 # usage: scripts/ab-ingest.sh OLD_BINARY NEW_BINARY [RUNS]   (input from bench-ingest.sh)
