@@ -117,7 +117,7 @@ impl Store {
         let mut conn = Connection::open(&path).map_err(|e| sqlite(&path, e))?;
         let setup = |c: &mut Connection| -> rusqlite::Result<()> {
             // New files only (a store keeps the page size it was made with): 16 KB pages
-            // take the 1 M-line ingest 9 % less CPU than 4 KB (a quarter of the WAL frames,
+            // take the 1 M-line ingest 4-9 % less CPU than 4 KB (a quarter of the WAL frames,
             // checksums and writes for the same bytes) and keep R*Tree nodes small enough
             // for box queries; see BENCHMARKS.md.
             c.pragma_update(None, "page_size", PAGE_SIZE)?;
