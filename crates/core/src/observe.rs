@@ -32,7 +32,7 @@ fn dims(b: u16, s: u16, p: u8, sb: u8) -> Option<[u16; 4]> {
 }
 
 /// `MM-DDTHH:MM`. Written digit by digit: `format!` cost about 3,000 instructions a
-/// static report, 1.5 % of an ingest. Every field is below 100 (4 to 6 bits).
+/// static report, 1.2 % of an ingest. Every field is below 100 (4 to 6 bits).
 fn eta(month: u8, day: u8, hour: u8, minute: u8) -> Option<String> {
     (month != 0 && day != 0).then(|| {
         let mut s = String::with_capacity(11);
