@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::pos;
+use common::{fresh_dir, pos};
 use sealane_core::Label;
 use sealane_store::{PAGE_SIZE, Store};
 
@@ -28,9 +28,7 @@ fn write_and_read(path: &std::path::Path) {
 
 #[test]
 fn new_stores_get_the_page_size_and_old_ones_keep_theirs() {
-    let dir = std::env::temp_dir().join(format!("sealane-page-size-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("page-size");
 
     let new = dir.join("new.sqlite");
     write_and_read(&new);
@@ -50,14 +48,12 @@ fn new_stores_get_the_page_size_and_old_ones_keep_theirs() {
 
 #[test]
 fn the_wal_is_checkpointed_every_few_megabytes_whatever_the_page_size() {
-    let dir = std::env::temp_dir().join(format!("sealane-wal-size-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("wal-size");
     let path = dir.join("wal.sqlite");
     let mut store = Store::open(&path).unwrap();
     let source = store.source("t", "file", &Label::public_ais()).unwrap();
     let mut w = store.writer().unwrap();
-    // 24 MB of raw lines zstd cannot shrink, in twelve commits of 2 MB.
+    // 24 MB of random hex raw lines (zstd halves them at best), in twelve commits of 2 MB.
     let mut x = 0x2545_f491_4f6c_dd1d_u64;
     for commit in 0..12u64 {
         for k in 0..512u64 {

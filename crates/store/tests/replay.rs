@@ -2,16 +2,14 @@
 
 mod common;
 
-use common::pos;
+use common::{fresh_dir, pos};
 use sealane_core::Label;
 use sealane_store::Store;
 
 #[test]
 fn scan_time_ordered_merges_vessels_and_commits() {
-    let dir = std::env::temp_dir().join(format!("sealane-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("replay");
     let path = dir.join("r.sqlite");
-    let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path).unwrap();
     let _ = store.source("t", "file", &Label::public_ais()).unwrap();
     // Three commits; vessels with different rates, so blocks overlap in time every which way.
@@ -62,10 +60,8 @@ fn scan_time_ordered_merges_vessels_and_commits() {
 
 #[test]
 fn area_finds_small_and_large_blocks_alike() {
-    let dir = std::env::temp_dir().join(format!("sealane-area-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("area");
     let path = dir.join("a.sqlite");
-    let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path).unwrap();
     let _ = store.source("t", "file", &Label::public_ais()).unwrap();
     // Vessel 1 gets a large block (in the R*Tree), vessel 2 small ones (found by the partial index),

@@ -22,3 +22,11 @@ pub fn pos(mmsi: u32, t: i64) -> StoredPosition {
     };
     StoredPosition::from_position(&p, Provenance { source: 1, chunk: 0, line: 0 })
 }
+
+/// An empty directory of this process's own for a test's files (the test removes it).
+pub fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sealane-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
