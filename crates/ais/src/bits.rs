@@ -19,6 +19,28 @@ pub const MAX_PAYLOAD_CHARS: usize = MAX_PAYLOAD_BYTES * 8 / 6;
 
 const INVALID: u8 = 0xFF;
 
+/// Eight armoured characters as 48 bits, the first character highest; `None`
+/// if any is outside the alphabet. All eight at once, in one word: the
+/// alphabet is `0`..=`W` (values 0..=39) and `` ` ``..=`w` (40..=63).
+#[inline]
+fn dearmor_eight(chars: &[u8]) -> Option<u64> {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    let x = u64::from_le_bytes(chars.try_into().ok()?);
+    // For bytes below 128, adding 128 - n sets a byte's high bit when it is at least n.
+    let at_least = |n: u64| x.wrapping_add((128 - n) * EACH) & (0x80 * EACH);
+    let (ge48, ge88, ge96, ge120) = (at_least(48), at_least(88), at_least(96), at_least(120));
+    let valid = ge48 & !ge120 & (!ge88 | ge96);
+    if x & (0x80 * EACH) != 0 || valid != 0x80 * EACH {
+        return None;
+    }
+    // Six-bit values, one per byte (the first character in the low byte).
+    let d = x - 0x30 * EACH - (ge96 >> 4);
+    // Pack pairs into 12 bits, then fours into 24, then all eight into 48.
+    let pairs = (d & 0x00FF_00FF_00FF_00FF) << 6 | (d >> 8) & 0x00FF_00FF_00FF_00FF;
+    let fours = (pairs & 0x0000_FFFF_0000_FFFF) << 12 | (pairs >> 16) & 0x0000_FFFF_0000_FFFF;
+    Some((fours & 0xFFFF_FFFF) << 24 | fours >> 32)
+}
+
 /// Armoured character -> six-bit value; `INVALID` for characters outside the alphabet.
 static DEARMOR: [u8; 256] = {
     let mut t = [INVALID; 256];
@@ -129,17 +151,7 @@ impl PayloadBuf {
         let mut i = 0;
         if bit % 8 == 0 {
             while i + 8 <= chars.len() {
-                let mut v = 0u64;
-                let mut any = 0u8;
-                for &c in &chars[i..i + 8] {
-                    let d = DEARMOR[c as usize];
-                    any |= d;
-                    v = v << 6 | d as u64;
-                }
-                // Valid values are 0..=63, so any high bit means an invalid character.
-                if any & 0xC0 != 0 {
-                    break;
-                }
+                let Some(v) = dearmor_eight(&chars[i..i + 8]) else { break };
                 // One 8-byte store: the last two bytes are zero, and are either past the
                 // end (which must read zero) or written by the next characters.
                 let o = bit / 8;
@@ -809,6 +821,22 @@ mod tests {
         assert_eq!(p.push_armored(b"15RTgt0PAso!90TK"), Err(ArmorError::InvalidChar { index: 11, byte: b'!' }));
         assert_eq!(p.bits().len(), 66);
         assert_eq!(p.bits().u(0, 6), 1);
+    }
+
+    #[test]
+    fn every_byte_in_every_place_of_a_group_is_judged_like_the_table() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut chars = *b"15RTgt0P";
+                chars[at] = b;
+                let mut p = PayloadBuf::default();
+                let pushed = p.push_armored(&chars);
+                assert_eq!(pushed.is_ok(), DEARMOR[b as usize] != INVALID, "byte {b} at {at}");
+                if pushed.is_ok() {
+                    assert_eq!(p.bits().u(at * 6, 6), DEARMOR[b as usize] as u64, "byte {b} at {at}");
+                }
+            }
+        }
     }
 
     #[test]

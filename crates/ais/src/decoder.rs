@@ -10,7 +10,7 @@ use crate::bits::{ArmorError, PayloadBuf};
 use crate::message::{Message, MessageError, Repairs};
 use crate::nmea::{
     Checksum, FrameError, FrameErrorKind, Line, Sentence, TagBlock, Trailer, parse_line, parse_plain_sentence,
-    parse_trailer,
+    parse_tagged_sentence, parse_trailer, trim_line_end,
 };
 
 /// Decoder settings.
@@ -433,9 +433,14 @@ impl Decoder {
     }
 
     fn feed_inner(&mut self, line: &[u8]) -> Result<bool, DecodeError> {
-        if let Some((sentence, after)) = parse_plain_sentence(line) {
-            let trailer = if after.first() == Some(&b',') { parse_trailer(after) } else { Trailer::default() };
-            return self.sentence(line, None, &TagBlock::default(), &sentence, &trailer);
+        // The two common forms, a bare sentence and one with a tag block, each in
+        // one pass; parse_line reads every form.
+        let trimmed = trim_line_end(line);
+        if let Some((sentence, after)) = parse_plain_sentence(trimmed) {
+            return self.sentence(line, None, &TagBlock::default(), &sentence, &parse_trailer(after));
+        }
+        if let Some((tag, sentence, after)) = parse_tagged_sentence(trimmed) {
+            return self.sentence(line, None, &tag, &sentence, &parse_trailer(after));
         }
         let parsed =
             parse_line(line).map_err(|e| DecodeError { kind: ErrorKind::Frame(e.kind), offset: Some(e.offset) })?;

@@ -10,7 +10,18 @@ pub fn sentences(data: &[u8]) {
     for strict in [false, true] {
         let mut d = Decoder::new(Options { strict, max_pending_groups: 4, ..Options::default() });
         for line in data.split(|&b| b == b'\n') {
-            let _ = nmea::parse_line(line);
+            let parsed = nmea::parse_line(line);
+            // The decoder's one-pass forms must read a line as parse_line does.
+            let trimmed = nmea::trim_line_end(line);
+            let fast = match nmea::parse_plain_sentence(trimmed) {
+                Some((sentence, after)) => Some((nmea::TagBlock::default(), sentence, after)),
+                None => nmea::parse_tagged_sentence(trimmed),
+            };
+            if let Some((tag, sentence, after)) = fast {
+                let trailer = nmea::parse_trailer(after);
+                let expected = nmea::Line::Ais { prefix_time_ms: None, tag, sentence, trailer };
+                assert_eq!(parsed, Ok(expected), "a one-pass form read a line differently");
+            }
             if let Ok(Some(m)) = d.feed(line) {
                 // What the decoder returns must survive re-encoding.
                 let mut w = Writer::default();

@@ -157,19 +157,27 @@ impl core::fmt::Display for FrameError {
 /// XOR of all bytes, eight at a time.
 #[inline]
 pub fn nmea_checksum(body: &[u8]) -> u8 {
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
     let mut chunks = body.chunks_exact(8);
     let mut acc = 0u64;
     for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        acc ^= u64::from_le_bytes(w);
+        acc ^= word(c);
     }
-    let mut x = 0u8;
-    for &b in chunks.remainder() {
-        x ^= b;
+    let tail = chunks.remainder().len();
+    if tail > 0 {
+        if body.len() >= 8 {
+            // The last eight bytes again, shifted so only the unread tail remains.
+            acc ^= word(&body[body.len() - 8..]) >> (8 * (8 - tail));
+        } else {
+            for &b in body {
+                acc ^= u64::from(b);
+            }
+        }
     }
-    let a = acc.to_le_bytes();
-    x ^ a[0] ^ a[1] ^ a[2] ^ a[3] ^ a[4] ^ a[5] ^ a[6] ^ a[7]
+    acc ^= acc >> 32;
+    acc ^= acc >> 16;
+    acc ^= acc >> 8;
+    acc as u8
 }
 
 #[inline]
@@ -200,27 +208,70 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
 /// Reads a tag block `c:` time: Unix seconds (optionally with a fraction), or
 /// milliseconds when it has 12 or more digits and no fraction.
 fn parse_tag_time_ms(s: &[u8]) -> Option<i64> {
-    // One pass over the integer digits; this runs for nearly every line of a tagged feed.
-    let mut v = 0u64;
-    let mut i = 0;
+    let (time_ms, used) = read_tag_time(s)?;
+    (used == s.len()).then_some(time_ms)
+}
+
+/// A tag-block time at the start of `s`, and how many bytes it takes; the
+/// caller decides what may follow. One pass: this runs for nearly every line
+/// of a tagged feed.
+fn read_tag_time(s: &[u8]) -> Option<(i64, usize)> {
+    // A time has ten digits or more: the first eight in one step when they are digits.
+    let (mut v, mut i) = match s.get(..8).and_then(eight_digits) {
+        Some(v) => (v, 8),
+        None => (0, 0),
+    };
     while i < s.len() && s[i].is_ascii_digit() {
         if i == 19 {
             return None;
         }
-        v = v * 10 + (s[i] - b'0') as u64;
+        v = v * 10 + u64::from(s[i] - b'0');
         i += 1;
     }
     if i == 0 {
         return None;
     }
     let v = i64::try_from(v).ok()?;
-    if i == s.len() {
-        return if i >= 12 { Some(v) } else { v.checked_mul(1000) };
+    if s.get(i) != Some(&b'.') {
+        return Some((if i >= 12 { v } else { v.checked_mul(1000)? }, i));
     }
-    if s[i] != b'.' {
+    // Milliseconds from the fraction's first three digits; more are read and ignored.
+    let mut ms = 0i64;
+    let mut j = i + 1;
+    while j < s.len() && s[j].is_ascii_digit() {
+        if j - i <= 3 {
+            ms = ms * 10 + i64::from(s[j] - b'0');
+        }
+        j += 1;
+    }
+    for _ in (j - i)..4 {
+        ms *= 10;
+    }
+    Some((v.checked_mul(1000)?.checked_add(ms)?, j))
+}
+
+/// The value of eight ASCII decimal digits, or `None` if any is not a digit.
+fn eight_digits(s: &[u8]) -> Option<u64> {
+    let x = u64::from_le_bytes(s.try_into().ok()?);
+    // Every byte's high nibble is 3, and adding 6 keeps it 3 (so the low nibble is at most 9).
+    let high = 0xF0F0_F0F0_F0F0_F0F0;
+    if (x & high) | ((x.wrapping_add(0x0606_0606_0606_0606) & high) >> 4) != 0x3333_3333_3333_3333 {
         return None;
     }
-    v.checked_mul(1000)?.checked_add(fraction_ms(&s[i + 1..])?)
+    // Pairs, then fours, then all eight; the first character is the low byte.
+    let d = x & 0x0F0F_0F0F_0F0F_0F0F;
+    let d = (d.wrapping_mul(10 << 8 | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
+    let d = (d.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
+    Some(d.wrapping_mul(10_000 << 32 | 1) >> 32)
+}
+
+/// A `c:` value starting at `start` when it is a well-formed time running to
+/// the next comma or the end: the time and where the value ends. Otherwise
+/// `None`, and the general path reads the field.
+fn tag_time_field(content: &[u8], start: usize) -> Option<(i64, usize)> {
+    let (time_ms, used) = read_tag_time(&content[start..])?;
+    let end = start + used;
+    (end == content.len() || content[end] == b',').then_some((time_ms, end))
 }
 
 /// Milliseconds in the digits after a decimal point (beyond the third ignored).
@@ -257,14 +308,19 @@ fn parse_epoch_ms(s: &[u8]) -> Option<i64> {
     Some(ms)
 }
 
-/// Parses one line (without requiring its line terminator).
-pub fn parse_line(line: &[u8]) -> Result<Line<'_>, FrameError> {
-    // Trim trailing whitespace and line terminators.
+/// A line without its trailing whitespace and line terminator.
+#[inline]
+pub fn trim_line_end(line: &[u8]) -> &[u8] {
     let mut end = line.len();
     while end > 0 && matches!(line[end - 1], b'\r' | b'\n' | b' ' | b'\t' | 0) {
         end -= 1;
     }
-    let line = &line[..end];
+    &line[..end]
+}
+
+/// Parses one line (without requiring its line terminator).
+pub fn parse_line(line: &[u8]) -> Result<Line<'_>, FrameError> {
+    let line = trim_line_end(line);
     let mut start = 0;
     while start < line.len() && matches!(line[start], b' ' | b'\t') {
         start += 1;
@@ -328,7 +384,12 @@ fn parse_tag_block<'a>(block: &'a [u8], tag: &mut TagBlock<'a>) {
     if first_block {
         tag.valid = true;
     }
-    let (content, ok) = match memchr::memrchr(b'*', block) {
+    // The checksum ends the block; look further only when it is not in its place.
+    let star = match block.len().checked_sub(3) {
+        Some(p) if block[p] == b'*' => Some(p),
+        _ => memchr::memrchr(b'*', block),
+    };
+    let (content, ok) = match star {
         Some(star) => {
             let cs = &block[star + 1..];
             let ok = cs.len() == 2
@@ -345,6 +406,14 @@ fn parse_tag_block<'a>(block: &'a [u8], tag: &mut TagBlock<'a>) {
     }
     let mut from = 0;
     while from < content.len() {
+        // The time is in nearly every block: read it where it stands, digits up to the comma.
+        if content[from..].starts_with(b"c:") {
+            if let Some((time_ms, end)) = tag_time_field(content, from + 2) {
+                tag.time_ms = Some(time_ms);
+                from = end + 1;
+                continue;
+            }
+        }
         let end = find_byte(content, from, b',').unwrap_or(content.len());
         let field = &content[from..end];
         from = end + 1;
@@ -596,6 +665,22 @@ pub fn parse_plain_sentence(line: &[u8]) -> Option<(Sentence<'_>, &[u8])> {
     Some((sentence, &line[star + 3..]))
 }
 
+/// The common tagged line — one tag block, then a plain sentence
+/// (`\\s:...,c:...*hh\\!AIVDM,...`) — without [`parse_line`]'s search for
+/// prefixes and further blocks. `None` defers to [`parse_line`]; the line's end
+/// should be trimmed ([`trim_line_end`]) as [`parse_line`] does.
+#[inline]
+pub fn parse_tagged_sentence(line: &[u8]) -> Option<(TagBlock<'_>, Sentence<'_>, &[u8])> {
+    if line.first() != Some(&b'\\') {
+        return None;
+    }
+    let close = find_byte(line, 1, b'\\')?;
+    let (sentence, after) = parse_plain_sentence(&line[close + 1..])?;
+    let mut tag = TagBlock::default();
+    parse_tag_block(&line[1..close], &mut tag);
+    Some((tag, sentence, after))
+}
+
 /// Reads receiver metadata that follows a sentence's checksum.
 pub fn parse_trailer(t: &[u8]) -> Trailer<'_> {
     let mut tr = Trailer::default();
@@ -721,6 +806,74 @@ mod tests {
         assert_eq!(e.kind, FrameErrorKind::FragmentNumbers);
         assert_eq!(e.offset, 9);
         assert_eq!(parse_line(b"!AIVDM,1,1").unwrap_err().kind, FrameErrorKind::FieldCount);
+    }
+
+    /// A tag-block field, as written and as it should read back.
+    #[derive(Debug, Clone)]
+    enum Field {
+        Time(String, Option<i64>),
+        Source(String),
+        Group(u8, u8, u32),
+        Other(String),
+    }
+
+    fn field() -> impl proptest::strategy::Strategy<Value = Field> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (1_000_000_000i64..2_000_000_000).prop_map(|s| Field::Time(s.to_string(), Some(s * 1000))),
+            (1_000_000_000i64..2_000_000_000, 0i64..1000)
+                .prop_map(|(s, ms)| Field::Time(format!("{s}.{ms:03}"), Some(s * 1000 + ms))),
+            (1_000_000_000i64..2_000_000_000, 0i64..10)
+                .prop_map(|(s, d)| Field::Time(format!("{s}.{d}"), Some(s * 1000 + d * 100))),
+            (1_000_000_000_000i64..2_000_000_000_000).prop_map(|ms| Field::Time(ms.to_string(), Some(ms))),
+            "[0-9]{1,12}[x.:-][0-9a-z]{0,3}".prop_map(|v| {
+                let t = parse_tag_time_ms(v.as_bytes());
+                Field::Time(v, t)
+            }),
+            "[A-Za-z0-9_]{1,12}".prop_map(Field::Source),
+            (1u8..=9, 1u8..=9, 0u32..100_000).prop_map(|(n, c, id)| Field::Group(n, c, id)),
+            "[dt]:[A-Za-z0-9 ]{0,10}".prop_map(Field::Other),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tag_blocks_read_back_what_was_written(fields in proptest::collection::vec(field(), 1..5)) {
+            let text: Vec<String> = fields
+                .iter()
+                .map(|f| match f {
+                    Field::Time(v, _) => format!("c:{v}"),
+                    Field::Source(v) => format!("s:{v}"),
+                    Field::Group(n, c, id) => format!("g:{n}-{c}-{id}"),
+                    Field::Other(v) => v.clone(),
+                })
+                .collect();
+            let block = text.join(",");
+            let line = format!("\\{block}*{:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A", nmea_checksum(block.as_bytes()));
+            let Ok(Line::Ais { tag, .. }) = parse_line(line.as_bytes()) else { panic!("{line}") };
+            proptest::prop_assert!(tag.valid, "{}", line);
+            // The last of each kind wins.
+            let time = fields.iter().rev().find_map(|f| if let Field::Time(_, t) = f { Some(*t) } else { None });
+            proptest::prop_assert_eq!(tag.time_ms, time.flatten(), "{}", line);
+            let source = fields.iter().rev().find_map(|f| if let Field::Source(v) = f { Some(v.as_bytes()) } else { None });
+            proptest::prop_assert_eq!(tag.source, source, "{}", line);
+            let group = fields.iter().rev().find_map(|f| if let Field::Group(n, c, id) = f { Some(TagGroup { number: *n, count: *c, id: *id }) } else { None });
+            proptest::prop_assert_eq!(tag.group, group, "{}", line);
+        }
+
+        #[test]
+        fn eight_digits_read_as_a_number(n in 0u64..100_000_000, noise in 0usize..16, at in 0usize..8) {
+            let mut text = format!("{n:08}").into_bytes();
+            proptest::prop_assert_eq!(eight_digits(&text), Some(n));
+            // Any byte that is not a digit, anywhere, refuses the lot.
+            text[at] = [b'/', b':', b'.', b' ', 0, 0xB0, b'a', b'F', 0xFF, 0x39 + 0x80, 0x30 - 1, 0x3A, 0x40, 0x29, 0x7F, 0xCA][noise];
+            proptest::prop_assert_eq!(eight_digits(&text), None);
+        }
+
+        #[test]
+        fn checksum_is_the_xor_of_every_byte(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..100)) {
+            proptest::prop_assert_eq!(nmea_checksum(&body), body.iter().fold(0, |x, b| x ^ b));
+        }
     }
 
     #[test]
