@@ -82,6 +82,8 @@ struct StoreWriter<'s> {
 
 impl StoreWriter<'_> {
     fn commit(&mut self, through: u64, cleaner: &Cleaner, inputs: &[(usize, u64)]) -> Result<()> {
+        // Once per vessel per commit rather than once per position.
+        self.vessels.extend(self.writer.pending_vessels());
         let report = self.writer.commit()?;
         self.summary.commits += 1;
         self.summary.raw_lines += report.raw_lines;
@@ -123,7 +125,6 @@ impl Consumer for StoreWriter<'_> {
                 let mut sp = StoredPosition::from_position(p, provenance);
                 sp.also =
                     c.also.iter().map(|a| Provenance { source: a.source, chunk: a.chunk, line: a.index }).collect();
-                self.vessels.insert(p.mmsi);
                 self.writer.position(sp);
                 self.summary.positions += 1;
             }

@@ -8,6 +8,7 @@
 //! file replays exactly as the live feed it was recorded from.
 
 use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
 
 use sealane_core::Observation;
 use sealane_core::hash::FxHashMap;
@@ -107,22 +108,28 @@ impl Cleaner {
     pub fn push(&mut self, r: Record, out: &mut Vec<Cleaned>) {
         self.stats.received += 1;
         let t = r.obs.time_ms();
-        // Is it a duplicate of a report seen within the duplicate window?
-        if let Some(&(seq, first_t)) = self.keys.get(&r.key) {
-            if (t - first_t).abs() <= self.opts.duplicate_ms {
-                // seq 0 marks a report already released.
-                if seq != 0 {
-                    self.dups.entry(seq).or_default().push(r.origin);
+        // Is it a duplicate of a report seen within the duplicate window? One probe
+        // answers that and, when it is not, keeps its key.
+        let seq = self.seq + 1;
+        match self.keys.entry(r.key) {
+            Entry::Occupied(e) if (t - e.get().1).abs() <= self.opts.duplicate_ms => {
+                let (first, first_t) = *e.get();
+                if self.is_held(first_t, first) {
+                    self.dups.entry(first).or_default().push(r.origin);
                     self.stats.duplicates += 1;
                 } else {
                     self.stats.late_duplicates += 1;
                 }
                 return;
             }
+            Entry::Occupied(mut e) => {
+                e.insert((seq, t));
+            }
+            Entry::Vacant(e) => {
+                e.insert((seq, t));
+            }
         }
-        self.seq += 1;
-        let seq = self.seq;
-        self.keys.insert(r.key, (seq, t));
+        self.seq = seq;
         self.key_order.push_back((t, r.key));
         // Insert in time order, searching from the back (usually zero steps).
         let mut at = self.held.len();
@@ -142,20 +149,24 @@ impl Cleaner {
                 break;
             }
             self.key_order.pop_front();
-            if self.keys.get(&key).is_some_and(|&(_, t)| t == kt) {
-                self.keys.remove(&key);
+            if let Entry::Occupied(e) = self.keys.entry(key) {
+                if e.get().1 == kt {
+                    e.remove();
+                }
             }
         }
+    }
+
+    /// Whether report `seq` of time `t` is still held. Asked only of duplicates,
+    /// so releasing, which is every record, need not touch the key map.
+    fn is_held(&self, t: i64, seq: u64) -> bool {
+        let from = self.held.partition_point(|h| h.0 < t);
+        self.held.range(from..).take_while(|h| h.0 == t).any(|h| h.1 == seq)
     }
 
     fn release(&mut self, before: i64, out: &mut Vec<Cleaned>) {
         while self.held.front().is_some_and(|f| f.0 < before) {
             let Some((t, seq, record)) = self.held.pop_front() else { break };
-            if let Some(k) = self.keys.get_mut(&record.key) {
-                if k.0 == seq {
-                    k.0 = 0;
-                }
-            }
             let also = if self.dups.is_empty() { Vec::new() } else { self.dups.remove(&seq).unwrap_or_default() };
             if t < self.last_released {
                 self.stats.out_of_order += 1;
@@ -253,6 +264,26 @@ mod tests {
         c.release_held(&mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(c.stats().late_duplicates, 1);
+    }
+
+    #[test]
+    fn duplicates_find_their_first_report_among_others_of_the_same_time() {
+        let mut c = Cleaner::new(CleanOptions { window_ms: 10, duplicate_ms: 100 });
+        let mut out = Vec::new();
+        for (key, line) in [(1, 1), (2, 2), (3, 3)] {
+            c.push(rec(0, key, line, 1), &mut out);
+        }
+        c.push(rec(0, 2, 4, 2), &mut out);
+        c.push(rec(50, 9, 5, 1), &mut out);
+        c.push(rec(50, 10, 6, 1), &mut out);
+        // Key 2 was released with time 0: its next copy is late. Key 10 is still held.
+        c.push(rec(0, 2, 7, 3), &mut out);
+        c.push(rec(50, 10, 8, 2), &mut out);
+        c.flush(&mut out);
+        let also: Vec<(u64, Vec<u32>)> =
+            out.iter().map(|c| (c.record.key, c.also.iter().map(|o| o.source).collect())).collect();
+        assert_eq!(also, vec![(1, vec![]), (2, vec![2]), (3, vec![]), (9, vec![]), (10, vec![2])]);
+        assert_eq!((c.stats().duplicates, c.stats().late_duplicates), (2, 1));
     }
 
     #[test]

@@ -256,6 +256,34 @@ impl Cursor<'_> {
     }
 }
 
+/// One position's bytes, gathered on the stack and appended to the block at
+/// once: one capacity check per position rather than one per field.
+struct Staged {
+    bytes: [u8; Staged::MAX],
+    len: usize,
+}
+
+impl Staged {
+    /// The most one position's fixed fields can take: eleven varints of at
+    /// most ten bytes (most take one or two) and three single bytes.
+    const MAX: usize = 11 * 10 + 3;
+
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    #[inline]
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.byte((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.byte(v as u8);
+    }
+}
+
 /// Encodes positions of one vessel, sorted by time, into a block. Returns the bytes.
 /// `t_base` must be the first position's time (stored with the block).
 pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
@@ -264,27 +292,30 @@ pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
     let (mut t, mut lat, mut lon) = (positions.first().map_or(0, |p| p.time_ms), 0i64, 0i64);
     let mut chunk = 0i64;
     let mut line = 0i64;
+    let mut s = Staged { bytes: [0; Staged::MAX], len: 0 };
     for p in positions {
-        put_varint(out, zigzag(p.time_ms - t));
-        put_varint(out, zigzag(p.lat_e7 as i64 - lat));
-        put_varint(out, zigzag(p.lon_e7 as i64 - lon));
+        s.len = 0;
+        s.varint(zigzag(p.time_ms - t));
+        s.varint(zigzag(p.lat_e7 as i64 - lat));
+        s.varint(zigzag(p.lon_e7 as i64 - lon));
         t = p.time_ms;
         lat = p.lat_e7 as i64;
         lon = p.lon_e7 as i64;
         // +1 so that "unknown" (all ones) costs one byte as 0.
-        put_varint(out, (p.sog_dk as u64 + 1) & 0xffff);
-        put_varint(out, (p.cog_dd as u64 + 1) & 0xffff);
-        put_varint(out, (p.heading as u64 + 1) & 0xffff);
-        out.push(p.nav_status);
-        put_varint(out, if p.rot_dd == NA_ROT { 0 } else { zigzag(p.rot_dd as i64) + 1 });
-        out.push(p.accuracy as u8 | class_code(p.class) << 1 | ts_code(p.time_source) << 4);
-        out.push(p.msg_type);
-        put_varint(out, p.provenance.source as u64);
-        put_varint(out, zigzag(p.provenance.chunk - chunk));
-        put_varint(out, zigzag(p.provenance.line as i64 - line));
+        s.varint((p.sog_dk as u64 + 1) & 0xffff);
+        s.varint((p.cog_dd as u64 + 1) & 0xffff);
+        s.varint((p.heading as u64 + 1) & 0xffff);
+        s.byte(p.nav_status);
+        s.varint(if p.rot_dd == NA_ROT { 0 } else { zigzag(p.rot_dd as i64) + 1 });
+        s.byte(p.accuracy as u8 | class_code(p.class) << 1 | ts_code(p.time_source) << 4);
+        s.byte(p.msg_type);
+        s.varint(p.provenance.source as u64);
+        s.varint(zigzag(p.provenance.chunk - chunk));
+        s.varint(zigzag(p.provenance.line as i64 - line));
         chunk = p.provenance.chunk;
         line = p.provenance.line as i64;
-        put_varint(out, p.also.len() as u64);
+        s.varint(p.also.len() as u64);
+        out.extend_from_slice(&s.bytes[..s.len]);
         for a in &p.also {
             put_varint(out, a.source as u64);
             put_varint(out, zigzag(a.chunk - p.provenance.chunk));

@@ -345,6 +345,11 @@ impl<'s> Writer<'s> {
         self.buffered += 1;
     }
 
+    /// The vessels with positions buffered since the last commit.
+    pub fn pending_vessels(&self) -> impl Iterator<Item = u32> + '_ {
+        self.pending.iter().filter(|(_, ps)| !ps.is_empty()).map(|(mmsi, _)| *mmsi)
+    }
+
     /// Positions buffered since the last commit.
     pub fn buffered(&self) -> usize {
         self.buffered
