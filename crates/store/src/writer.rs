@@ -100,6 +100,12 @@ pub struct RawChunkBuilder {
     zstd: Option<zstd::zstd_safe::CCtx<'static>>,
     /// Lines of the open chunk not yet given to zstd.
     staged: Vec<u8>,
+    /// Where each staged line starts in `staged`, and how many separating
+    /// newlines `staged` should hold: a line with a newline of its own is found
+    /// by counting them once per staging step, not by searching every line
+    /// (readers split lines on newlines, so theirs never have one).
+    staged_starts: Vec<u32>,
+    staged_separators: usize,
     /// zstd's error in the open chunk, if any.
     failed: Option<&'static str>,
 }
@@ -132,6 +138,8 @@ impl RawChunkBuilder {
             current: None,
             zstd: None,
             staged: Vec::new(),
+            staged_starts: Vec::new(),
+            staged_separators: 0,
             failed: None,
         }
     }
@@ -169,17 +177,15 @@ impl RawChunkBuilder {
         let before = self.staged.len();
         if c.lines > 0 {
             self.staged.push(b'\n');
+            self.staged_separators += 1;
         }
-        // Line terminators never enter the log (lines are split on '\n' already).
+        // Line terminators never enter the log; newlines inside are made spaces when staged.
         let mut line = bytes;
         while let [rest @ .., b'\r' | b'\n'] = line {
             line = rest;
         }
-        if memchr::memchr(b'\n', line).is_none() {
-            self.staged.extend_from_slice(line);
-        } else {
-            self.staged.extend(line.iter().map(|&b| if b == b'\n' { b' ' } else { b }));
-        }
+        self.staged_starts.push(self.staged.len() as u32);
+        self.staged.extend_from_slice(line);
         c.raw_bytes += self.staged.len() - before;
         let index = c.lines;
         c.lines += 1;
@@ -190,8 +196,27 @@ impl RawChunkBuilder {
         (reference, sealed)
     }
 
+    /// Makes spaces of newlines inside staged lines, so that the log's lines
+    /// are the lines given.
+    fn blank_inner_newlines(&mut self) {
+        if memchr::memchr_iter(b'\n', &self.staged).count() == self.staged_separators {
+            return;
+        }
+        let ends = self.staged_starts.iter().skip(1).map(|&s| s as usize - 1).chain([self.staged.len()]);
+        for (&start, end) in self.staged_starts.iter().zip(ends) {
+            for b in &mut self.staged[start as usize..end] {
+                if *b == b'\n' {
+                    *b = b' ';
+                }
+            }
+        }
+    }
+
     /// Gives the staged lines to zstd; `end` closes the open chunk's frame.
     fn compress_staged(&mut self, end: bool) {
+        self.blank_inner_newlines();
+        self.staged_starts.clear();
+        self.staged_separators = 0;
         use zstd::zstd_safe::{CCtx, CParameter, InBuffer, OutBuffer, ResetDirective, get_error_name, zstd_sys};
         let Some(c) = self.current.as_mut() else { return };
         if self.failed.is_some() {
