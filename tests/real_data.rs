@@ -190,6 +190,7 @@ fn every_line_of_the_real_data_is_accounted_for() {
         let store = Store::open_read_only(&store_path).unwrap();
         let st = store.stats().unwrap();
         assert_eq!(st.positions, s.positions, "{}: positions in the store", e.file);
+        assert_eq!(st.vessels, s.vessels, "{}: vessels with a position, in the summary and the store", e.file);
         assert_eq!(st.raw_lines, n.lines, "{}: every line is in the raw log", e.file);
         ran += 1;
     }

@@ -104,7 +104,7 @@ pub struct RawChunkBuilder {
     /// newlines `staged` should hold: a line with a newline of its own is found
     /// by counting them once per staging step, not by searching every line
     /// (readers split lines on newlines, so theirs never have one).
-    staged_starts: Vec<u32>,
+    staged_starts: Vec<usize>,
     staged_separators: usize,
     /// zstd's error in the open chunk, if any.
     failed: Option<&'static str>,
@@ -184,7 +184,7 @@ impl RawChunkBuilder {
         while let [rest @ .., b'\r' | b'\n'] = line {
             line = rest;
         }
-        self.staged_starts.push(self.staged.len() as u32);
+        self.staged_starts.push(self.staged.len());
         self.staged.extend_from_slice(line);
         c.raw_bytes += self.staged.len() - before;
         let index = c.lines;
@@ -202,9 +202,9 @@ impl RawChunkBuilder {
         if memchr::memchr_iter(b'\n', &self.staged).count() == self.staged_separators {
             return;
         }
-        let ends = self.staged_starts.iter().skip(1).map(|&s| s as usize - 1).chain([self.staged.len()]);
+        let ends = self.staged_starts.iter().skip(1).map(|&s| s - 1).chain([self.staged.len()]);
         for (&start, end) in self.staged_starts.iter().zip(ends) {
-            for b in &mut self.staged[start as usize..end] {
+            for b in &mut self.staged[start..end] {
                 if *b == b'\n' {
                     *b = b' ';
                 }
@@ -214,10 +214,10 @@ impl RawChunkBuilder {
 
     /// Gives the staged lines to zstd; `end` closes the open chunk's frame.
     fn compress_staged(&mut self, end: bool) {
+        use zstd::zstd_safe::{CCtx, CParameter, InBuffer, OutBuffer, ResetDirective, get_error_name, zstd_sys};
         self.blank_inner_newlines();
         self.staged_starts.clear();
         self.staged_separators = 0;
-        use zstd::zstd_safe::{CCtx, CParameter, InBuffer, OutBuffer, ResetDirective, get_error_name, zstd_sys};
         let Some(c) = self.current.as_mut() else { return };
         if self.failed.is_some() {
             self.staged.clear();
