@@ -23,5 +23,14 @@ hyperfine --warmup 1 --runs "$runs" --export-markdown "$data/ingest.md" --export
   -n "sealane ingest" "$target/release/sealane ingest -q --store $data/sealane.sqlite $file 2> /dev/null" \
   -n "aisdb decode_msgs" "python3 scripts/aisdb_ingest.py $file $data/aisdb.sqlite"
 cat "$data/ingest.md"
+# hyperfine's "Relative" is a ratio of means; the claims in BENCHMARKS.md are medians.
+python3 - "$data/ingest.json" <<'PY'
+import json, statistics, sys
+results = json.load(open(sys.argv[1]))["results"]
+medians = [statistics.median(r["times"]) for r in results]
+for r, m in zip(results, medians):
+    print(f"{r['command']}: median {m:.3f} s over {len(r['times'])} runs")
+print(f"ratio of medians: {medians[1] / medians[0]:.1f}x")
+PY
 "$target/release/sealane" ingest --store "$data/summary.sqlite" "$file" 2>&1 | grep -v "^sealane ingest: .*:[0-9]*:" | tail -6
 rm -f "$data/summary.sqlite"*
