@@ -7,7 +7,8 @@ usage: interleave.py RUNS PREPARE NAME=COMMAND NAME=COMMAND...
 PREPARE runs (in a shell) before every run of every command. Prints each
 command's median, min and max wall time and its median CPU time (user +
 system of the command and its children), and the medians over runs of each
-command's wall and CPU time divided by the first command's in the same round.
+command's wall and CPU time divided by the first command's in the same round,
+and for each later command the ratio of its median to the first's.
 CPU time shows a change in work that two cores' wall time can hide."""
 import os
 import statistics
@@ -44,3 +45,7 @@ for name, _ in named:
         f"| {name} | {statistics.median(t):.3f} s | {min(t):.3f} s | {max(t):.3f} s "
         f"| {statistics.median(cpu[name][1:]):.3f} s | {paired(wall, name):.3f} | {paired(cpu, name):.3f} |"
     )
+base = statistics.median(wall[first][1:])
+for name, _ in named[1:]:
+    print(f"\n{name}: median wall time {statistics.median(wall[name][1:]) / base:.2f}x {first}'s; "
+          f"in the same round, {paired(wall, name):.2f}x (median over {runs} rounds)")

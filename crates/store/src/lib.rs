@@ -126,6 +126,7 @@ impl Store {
             c.pragma_update(None, "synchronous", "FULL")?;
             c.pragma_update(None, "foreign_keys", "ON")?;
             c.busy_timeout(std::time::Duration::from_secs(10))?;
+            // 64 MB for queries; a writer sizes it for the file (writer::page_cache_kib).
             c.pragma_update(None, "cache_size", -65536)?;
             // A checkpoint every 4 MB of WAL whatever the page size: SQLite's default, 1,000
             // pages, let the WAL of a 16 KB-page file reach 16 MB, all of it copied again by

@@ -328,6 +328,7 @@ pub struct Writer<'s> {
 impl<'s> Writer<'s> {
     pub(crate) fn new(conn: &'s mut Connection, path: &'s Path) -> Result<Writer<'s>> {
         let first = next_chunk_id(conn).map_err(|e| sqlite(path, e))?;
+        size_page_cache(conn).map_err(|e| sqlite(path, e))?;
         Ok(Writer {
             conn,
             path,
@@ -590,8 +591,26 @@ impl<'s> Writer<'s> {
             }
         }
         tx.commit().map_err(|e| sqlite(path, e))?;
+        size_page_cache(self.conn).map_err(|e| sqlite(path, e))?;
         Ok(report)
     }
+}
+
+/// The writer's page cache, KiB, for a file of `file_bytes`: a quarter of the
+/// file, from 8 MB to 64 MB. A young store's pages are mostly written once
+/// (blocks and raw chunks) and need no cache; a large one needs its index pages
+/// cached. Every cached page is fresh memory, which on a VM that hands freed
+/// memory back to its host (free page reporting) costs a host fault as well as
+/// the zeroing: measured in BENCHMARKS.md.
+fn page_cache_kib(file_bytes: i64) -> i64 {
+    (file_bytes / 4 / 1024).clamp(8 << 10, 64 << 10)
+}
+
+/// Sizes the connection's page cache for its file ([`page_cache_kib`]).
+fn size_page_cache(conn: &Connection) -> rusqlite::Result<()> {
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -page_cache_kib(pages * page))
 }
 
 pub(crate) fn next_chunk_id(conn: &Connection) -> rusqlite::Result<i64> {
@@ -796,6 +815,27 @@ mod tests {
             let (chunk, index) = refs[k];
             assert_eq!(store.raw_line(chunk, index).unwrap().as_deref(), Some(&long[k][..]));
         }
+        drop(store);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_page_cache_grows_with_the_store() {
+        assert_eq!(page_cache_kib(0), 8 << 10);
+        assert_eq!(page_cache_kib(32 << 20), 8 << 10);
+        assert_eq!(page_cache_kib(100 << 20), 25 << 10);
+        assert_eq!(page_cache_kib(1 << 30), 64 << 10);
+        // The store opens with 64 MB; its writer sizes the cache for the file, and again at each commit.
+        let (dir, mut store, _) = fresh_store("cache");
+        let cache = |c: &Connection| c.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(cache(&store.conn), -(64 << 10));
+        let mut w = store.writer().unwrap();
+        assert_eq!(cache(w.conn), -(8 << 10));
+        w.conn.pragma_update(None, "cache_size", -1).unwrap();
+        w.position(position(1, 0, 1));
+        w.commit().unwrap();
+        assert_eq!(cache(w.conn), -(8 << 10));
+        drop(w);
         drop(store);
         std::fs::remove_dir_all(&dir).ok();
     }
