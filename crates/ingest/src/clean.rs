@@ -122,12 +122,7 @@ impl Cleaner {
                 }
                 return;
             }
-            Entry::Occupied(mut e) => {
-                e.insert((seq, t));
-            }
-            Entry::Vacant(e) => {
-                e.insert((seq, t));
-            }
+            other => *other.or_insert((seq, t)) = (seq, t),
         }
         self.seq = seq;
         self.key_order.push_back((t, r.key));
