@@ -284,23 +284,32 @@ impl Staged {
     }
 }
 
-/// Encodes positions of one vessel, sorted by time, into a block. Returns the bytes.
-/// `t_base` must be the first position's time (stored with the block).
-pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
-    out.push(VERSION);
-    put_varint(out, positions.len() as u64);
-    let (mut t, mut lat, mut lon) = (positions.first().map_or(0, |p| p.time_ms), 0i64, 0i64);
-    let mut chunk = 0i64;
-    let mut line = 0i64;
-    let mut s = Staged { bytes: [0; Staged::MAX], len: 0 };
-    for p in positions {
-        s.len = 0;
-        s.varint(zigzag(p.time_ms - t));
-        s.varint(zigzag(p.lat_e7 as i64 - lat));
-        s.varint(zigzag(p.lon_e7 as i64 - lon));
-        t = p.time_ms;
-        lat = p.lat_e7 as i64;
-        lon = p.lon_e7 as i64;
+/// The running values a block's positions are stored as deltas of.
+#[derive(Debug, Clone, Copy)]
+struct Deltas {
+    t: i64,
+    lat: i64,
+    lon: i64,
+    chunk: i64,
+    line: i64,
+}
+
+impl Deltas {
+    /// The state at a block's start, whose first position is at `t_base`.
+    fn at(t_base: i64) -> Deltas {
+        Deltas { t: t_base, lat: 0, lon: 0, chunk: 0, line: 0 }
+    }
+
+    /// Appends one position's bytes to `out`.
+    #[inline]
+    fn put(&mut self, p: &StoredPosition, out: &mut Vec<u8>) {
+        let mut s = Staged { bytes: [0; Staged::MAX], len: 0 };
+        s.varint(zigzag(p.time_ms - self.t));
+        s.varint(zigzag(p.lat_e7 as i64 - self.lat));
+        s.varint(zigzag(p.lon_e7 as i64 - self.lon));
+        self.t = p.time_ms;
+        self.lat = p.lat_e7 as i64;
+        self.lon = p.lon_e7 as i64;
         // +1 so that "unknown" (all ones) costs one byte as 0.
         s.varint((p.sog_dk as u64 + 1) & 0xffff);
         s.varint((p.cog_dd as u64 + 1) & 0xffff);
@@ -310,10 +319,10 @@ pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
         s.byte(p.accuracy as u8 | class_code(p.class) << 1 | ts_code(p.time_source) << 4);
         s.byte(p.msg_type);
         s.varint(p.provenance.source as u64);
-        s.varint(zigzag(p.provenance.chunk - chunk));
-        s.varint(zigzag(p.provenance.line as i64 - line));
-        chunk = p.provenance.chunk;
-        line = p.provenance.line as i64;
+        s.varint(zigzag(p.provenance.chunk - self.chunk));
+        s.varint(zigzag(p.provenance.line as i64 - self.line));
+        self.chunk = p.provenance.chunk;
+        self.line = p.provenance.line as i64;
         s.varint(p.also.len() as u64);
         out.extend_from_slice(&s.bytes[..s.len]);
         for a in &p.also {
@@ -321,6 +330,119 @@ pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
             put_varint(out, zigzag(a.chunk - p.provenance.chunk));
             put_varint(out, a.line as u64);
         }
+    }
+}
+
+/// Encodes positions of one vessel, sorted by time, into a block. Returns the bytes.
+/// `t_base` must be the first position's time (stored with the block).
+pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
+    out.push(VERSION);
+    put_varint(out, positions.len() as u64);
+    let mut d = Deltas::at(positions.first().map_or(0, |p| p.time_ms));
+    for p in positions {
+        d.put(p, out);
+    }
+}
+
+/// What the index keeps of a block: its size, time range and bounding box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockMeta {
+    /// Positions.
+    pub n: u32,
+    /// First position's time, ms.
+    pub t_min: i64,
+    /// Last position's time, ms.
+    pub t_max: i64,
+    /// Latitude range, 1e-7 degree.
+    pub lat_min: i32,
+    /// See `lat_min`.
+    pub lat_max: i32,
+    /// Longitude range, 1e-7 degree.
+    pub lon_min: i32,
+    /// See `lon_min`.
+    pub lon_max: i32,
+}
+
+impl BlockMeta {
+    /// The meta of a block with no position yet.
+    const EMPTY: BlockMeta = BlockMeta {
+        n: 0,
+        t_min: 0,
+        t_max: 0,
+        lat_min: i32::MAX,
+        lat_max: i32::MIN,
+        lon_min: i32::MAX,
+        lon_max: i32::MIN,
+    };
+
+    #[inline]
+    fn add(&mut self, p: &StoredPosition) {
+        if self.n == 0 {
+            self.t_min = p.time_ms;
+        }
+        self.n += 1;
+        self.t_max = p.time_ms;
+        self.lat_min = self.lat_min.min(p.lat_e7);
+        self.lat_max = self.lat_max.max(p.lat_e7);
+        self.lon_min = self.lon_min.min(p.lon_e7);
+        self.lon_max = self.lon_max.max(p.lon_e7);
+    }
+
+    /// The meta of a block of these time-ordered positions.
+    pub fn of(positions: &[StoredPosition]) -> BlockMeta {
+        let mut m = BlockMeta::EMPTY;
+        for p in positions {
+            m.add(p);
+        }
+        m
+    }
+}
+
+/// A block encoded position by position as they arrive, in time order: the
+/// same bytes [`encode`] gives for the positions at once, without holding
+/// them (a position takes 10-20 bytes here, 80 as a [`StoredPosition`]).
+#[derive(Debug, Clone)]
+pub struct BlockBuilder {
+    body: Vec<u8>,
+    meta: BlockMeta,
+    deltas: Deltas,
+}
+
+impl Default for BlockBuilder {
+    fn default() -> Self {
+        BlockBuilder { body: Vec::new(), meta: BlockMeta::EMPTY, deltas: Deltas::at(0) }
+    }
+}
+
+impl BlockBuilder {
+    /// Appends a position no earlier than the last one.
+    #[inline]
+    pub fn push(&mut self, p: &StoredPosition) {
+        debug_assert!(self.meta.n == 0 || p.time_ms >= self.meta.t_max, "positions out of time order");
+        if self.meta.n == 0 {
+            self.deltas = Deltas::at(p.time_ms);
+        }
+        self.meta.add(p);
+        self.deltas.put(p, &mut self.body);
+    }
+
+    /// Positions so far, and their time range and box.
+    pub fn meta(&self) -> BlockMeta {
+        self.meta
+    }
+
+    /// Writes the block (as [`encode`] would) to `out`.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        out.reserve(self.body.len() + 11);
+        out.push(VERSION);
+        put_varint(out, self.meta.n as u64);
+        out.extend_from_slice(&self.body);
+    }
+
+    /// Empties the builder; it keeps its memory.
+    pub fn clear(&mut self) {
+        self.body.clear();
+        self.meta = BlockMeta::EMPTY;
     }
 }
 
@@ -446,6 +568,34 @@ mod tests {
             let mut back = Vec::new();
             decode(1, ps[0].time_ms, &buf, &mut back).unwrap();
             prop_assert_eq!(back, ps);
+        }
+
+        /// Built position by position, a block has the bytes and the meta it has
+        /// built at once, also when the builder is reused.
+        #[test]
+        fn a_block_built_as_positions_arrive_is_the_block_encoded_at_once(
+            mut first in proptest::collection::vec(arb_position(), 0..20),
+            mut second in proptest::collection::vec(arb_position(), 1..50),
+        ) {
+            first.sort_by_key(|p| p.time_ms);
+            second.sort_by_key(|p| p.time_ms);
+            let mut b = BlockBuilder::default();
+            for p in &first {
+                b.push(p);
+            }
+            b.clear();
+            for p in &second {
+                b.push(p);
+            }
+            let (mut built, mut encoded) = (Vec::new(), Vec::new());
+            b.write(&mut built);
+            encode(&second, &mut encoded);
+            prop_assert_eq!(built, encoded);
+            let m = b.meta();
+            prop_assert_eq!(m, BlockMeta::of(&second));
+            prop_assert_eq!((m.n as usize, m.t_min, m.t_max), (second.len(), second[0].time_ms, second[second.len() - 1].time_ms));
+            prop_assert_eq!(m.lat_min, second.iter().map(|p| p.lat_e7).min().unwrap());
+            prop_assert_eq!(m.lon_max, second.iter().map(|p| p.lon_e7).max().unwrap());
         }
 
         #[test]

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sealane_core::hash::FxHashMap;
 use sealane_core::{Identity, mmsi};
 
-use crate::block::{self, StoredPosition};
+use crate::block::{self, BlockBuilder, BlockMeta, StoredPosition};
 use crate::query::{IdentityRow, LatestRow};
 use crate::{Error, Result, sqlite};
 
@@ -310,13 +310,11 @@ pub struct Writer<'s> {
     path: &'s Path,
     raw: RawChunkBuilder,
     chunks: Vec<SealedChunk>,
-    /// Positions since the last commit, one buffer per vessel in arrival order, so
-    /// that a commit reads each vessel's positions from consecutive memory: gathered
-    /// from one shared buffer at commit, every position was a cache miss (sorting
-    /// the records moved them at every step; sorting keys and reading through them
-    /// missed the cache as often). A vessel's buffer keeps its capacity for the next
-    /// commit while the vessel keeps reporting, so steady feeds do not reallocate.
-    pending: Vec<(u32, Vec<StoredPosition>)>,
+    /// Positions since the last commit, one track per vessel, each encoded into
+    /// its blocks as it arrives (see [`PendingTrack`]). A vessel's track keeps
+    /// its memory for the next commit while the vessel keeps reporting, so
+    /// steady feeds do not reallocate.
+    pending: Vec<PendingTrack>,
     /// Where each vessel's buffer is in `pending`.
     pending_at: FxHashMap<u32, u32>,
     buffered: usize,
@@ -364,16 +362,16 @@ impl<'s> Writer<'s> {
     pub fn position(&mut self, p: StoredPosition) {
         let pending = &mut self.pending;
         let at = *self.pending_at.entry(p.mmsi).or_insert_with(|| {
-            pending.push((p.mmsi, Vec::new()));
+            pending.push(PendingTrack::new(p.mmsi));
             (pending.len() - 1) as u32
         });
-        self.pending[at as usize].1.push(p);
+        self.pending[at as usize].push(p);
         self.buffered += 1;
     }
 
     /// The vessels with positions buffered since the last commit.
     pub fn pending_vessels(&self) -> impl Iterator<Item = u32> + '_ {
-        self.pending.iter().filter(|(_, ps)| !ps.is_empty()).map(|(mmsi, _)| *mmsi)
+        self.pending.iter().filter(|t| t.n > 0).map(|t| t.mmsi)
     }
 
     /// Positions buffered since the last commit.
@@ -459,26 +457,22 @@ impl<'s> Writer<'s> {
         let mut buf = Vec::with_capacity(64 << 10);
         let mut decoded = Vec::new();
         let mut latest: Vec<LatestRow> = Vec::new();
-        // Stable: reports of one vessel at one time keep their arrival order.
-        // Vessels in MMSI order, each vessel's positions in time order (stable: reports
-        // of one vessel at one time keep their arrival order). Feeds arrive nearly in
-        // order, so most buffers need no sorting.
+        // Vessels in MMSI order; each vessel's blocks are built already (see `PendingTrack`).
         let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_unstable_by_key(|(mmsi, _)| *mmsi);
+        pending.sort_unstable_by_key(|t| t.mmsi);
         let mut merged: Vec<StoredPosition> = Vec::new();
+        let mut merged_track = PendingTrack::new(0);
         // Vessels first seen together reach MERGE_AT together: cap the merges of one
         // commit (at twice the steady rate) so that they spread over the next commits
         // instead of making every MERGE_AT-th commit of a live feed many times longer.
-        let groups = pending.iter().filter(|(_, ps)| !ps.is_empty()).count();
+        let groups = pending.iter().filter(|t| t.n > 0).count();
         let mut merges_left = (2 * groups / MERGE_AT).max(1024);
-        for (mmsi, group) in pending.iter_mut().filter(|(_, ps)| !ps.is_empty()) {
-            let mmsi = *mmsi;
-            if !group.is_sorted_by_key(|p| p.time_ms) {
-                group.sort_by_key(|p| p.time_ms);
-            }
-            let group = &group[..];
-            report.positions += group.len() as u64;
-            if let Some(p) = group.last() {
+        for track in pending.iter_mut().filter(|t| t.n > 0) {
+            let mmsi = track.mmsi;
+            // Stable: reports of one vessel at one time keep their arrival order.
+            track.unordered.sort_by_key(|p| p.time_ms);
+            report.positions += track.n as u64;
+            if let Some(p) = track.unordered.last().or(track.last.as_ref()) {
                 latest.push(LatestRow {
                     mmsi,
                     time_ms: p.time_ms,
@@ -508,11 +502,14 @@ impl<'s> Writer<'s> {
                 slot.insert(known);
             }
             let small = self.small_blocks.get_mut(&mmsi).expect("loaded above");
-            if small.len() + 1 >= MERGE_AT && (group.len() as u32) < SMALL_BLOCK && merges_left > 0 {
+            if small.len() + 1 >= MERGE_AT && (track.n as u32) < SMALL_BLOCK && merges_left > 0 {
                 merges_left -= 1;
                 // Merge the vessel's small blocks with the new positions.
                 merged.clear();
-                merged.extend_from_slice(group);
+                track.decode_into(&mut merged, &mut buf).map_err(|e| Error::Corrupt {
+                    path: path.display().to_string(),
+                    what: format!("pending positions of vessel {mmsi}: {e}"),
+                })?;
                 let mut read = tx
                     .prepare_cached("SELECT t_min, data FROM position_blocks WHERE id = ?1")
                     .map_err(|e| sqlite(path, e))?;
@@ -531,19 +528,29 @@ impl<'s> Writer<'s> {
                     delete.execute([id]).map_err(|e| sqlite(path, e))?;
                 }
                 merged.sort_by_key(|p| p.time_ms);
-                write_blocks(&tx, mmsi, &merged, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
+                merged_track.reset(mmsi);
+                for p in &merged {
+                    merged_track.append(p);
+                }
+                write_blocks(&tx, &merged_track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
+            } else if !track.unordered.is_empty() {
+                merged_track.reset(mmsi);
+                for p in &track.unordered {
+                    merged_track.append(p);
+                }
+                write_blocks(&tx, &merged_track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             } else {
-                write_blocks(&tx, mmsi, group, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
+                write_blocks(&tx, track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             }
         }
-        // Buffers of vessels that reported keep their capacity; the others are freed.
-        pending.retain_mut(|(_, ps)| {
-            let keep = !ps.is_empty();
-            ps.clear();
+        // Tracks of vessels that reported keep their memory; the others are freed.
+        pending.retain_mut(|t| {
+            let keep = t.n > 0;
+            t.reset(t.mmsi);
             keep
         });
         self.pending_at.clear();
-        self.pending_at.extend(pending.iter().enumerate().map(|(i, (mmsi, _))| (*mmsi, i as u32)));
+        self.pending_at.extend(pending.iter().enumerate().map(|(i, t)| (t.mmsi, i as u32)));
         self.pending = pending;
         self.buffered = 0;
         {
@@ -627,49 +634,121 @@ fn changes_known_field(cur: &Identity, obs: &Identity) -> bool {
     changed!(name, callsign, imo, shiptype, dims, draught, destination, eta)
 }
 
-/// Writes one vessel's time-ordered positions as blocks, noting the small ones.
+/// One vessel's positions since the last commit, encoded into its blocks as
+/// they arrive: a position takes its 10-20 bytes of block at once instead of
+/// 80 bytes of [`StoredPosition`] until the commit (a store per position into
+/// memory each vessel has elsewhere was a tenth of an ingest's time, and the
+/// held positions most of its fresh memory). Blocks split where
+/// [`BLOCK_MAX_POSITIONS`] or [`BLOCK_MAX_SPAN_MS`] says.
+///
+/// Positions reach the writer in time order, but for those later than the
+/// cleaner's window: from the first position earlier than its vessel's last,
+/// that vessel's positions are held as they are and sorted at commit.
+struct PendingTrack {
+    mmsi: u32,
+    /// Positions since the last commit.
+    n: usize,
+    /// Blocks already full.
+    full: Vec<BlockBuilder>,
+    open: BlockBuilder,
+    /// The latest position (without its duplicates' provenance), for the `latest` table.
+    last: Option<StoredPosition>,
+    /// The positions, once one came out of order (the blocks are then empty).
+    unordered: Vec<StoredPosition>,
+}
+
+impl PendingTrack {
+    fn new(mmsi: u32) -> PendingTrack {
+        PendingTrack { mmsi, n: 0, full: Vec::new(), open: BlockBuilder::default(), last: None, unordered: Vec::new() }
+    }
+
+    /// Empties the track for `mmsi`; it keeps the open block's memory.
+    fn reset(&mut self, mmsi: u32) {
+        self.mmsi = mmsi;
+        self.n = 0;
+        self.full.clear();
+        self.open.clear();
+        self.last = None;
+        self.unordered.clear();
+    }
+
+    fn push(&mut self, mut p: StoredPosition) {
+        self.n += 1;
+        if self.unordered.is_empty() {
+            match &self.last {
+                Some(last) if p.time_ms < last.time_ms => {
+                    let mut buf = Vec::new();
+                    let mut held = Vec::with_capacity(self.n);
+                    // Blocks this writer built decode; if one did not, its positions would be lost.
+                    self.decode_into(&mut held, &mut buf).expect("a block just built decodes");
+                    self.full.clear();
+                    self.open.clear();
+                    self.last = None;
+                    held.push(p);
+                    self.unordered = held;
+                }
+                _ => {
+                    self.append(&p);
+                    p.also.clear();
+                    self.last = Some(p);
+                }
+            }
+        } else {
+            self.unordered.push(p);
+        }
+    }
+
+    /// Adds a position no earlier than the last to the blocks.
+    fn append(&mut self, p: &StoredPosition) {
+        let m = self.open.meta();
+        if m.n > 0 && (m.n as usize >= BLOCK_MAX_POSITIONS || p.time_ms - m.t_min > BLOCK_MAX_SPAN_MS) {
+            self.full.push(std::mem::take(&mut self.open));
+        }
+        self.open.push(p);
+    }
+
+    fn blocks(&self) -> impl Iterator<Item = &BlockBuilder> {
+        self.full.iter().chain([&self.open]).filter(|b| b.meta().n > 0)
+    }
+
+    /// Appends the track's positions, in time order once sorted at commit, to `out`.
+    fn decode_into(
+        &self,
+        out: &mut Vec<StoredPosition>,
+        buf: &mut Vec<u8>,
+    ) -> std::result::Result<(), block::BlockError> {
+        out.extend_from_slice(&self.unordered);
+        for b in self.blocks() {
+            buf.clear();
+            b.write(buf);
+            block::decode(self.mmsi, b.meta().t_min, buf, out)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes a vessel's blocks, noting the small ones.
 fn write_blocks(
     tx: &rusqlite::Transaction<'_>,
-    mmsi: u32,
-    ps: &[StoredPosition],
+    track: &PendingTrack,
     buf: &mut Vec<u8>,
     small: &mut Vec<(i64, u32)>,
     report: &mut CommitReport,
 ) -> rusqlite::Result<()> {
-    let mut start = 0;
-    while start < ps.len() {
-        let t0 = ps[start].time_ms;
-        let mut end = start + 1;
-        while end < ps.len() && end - start < BLOCK_MAX_POSITIONS && ps[end].time_ms - t0 <= BLOCK_MAX_SPAN_MS {
-            end += 1;
-        }
-        let part = &ps[start..end];
+    for b in track.blocks() {
         buf.clear();
-        block::encode(part, buf);
-        let id = insert_block(tx, mmsi, part, buf)?;
-        if (part.len() as u32) < SMALL_BLOCK {
-            small.push((id, part.len() as u32));
+        b.write(buf);
+        let meta = b.meta();
+        let id = insert_block(tx, track.mmsi, &meta, buf)?;
+        if meta.n < SMALL_BLOCK {
+            small.push((id, meta.n));
         }
         report.blocks += 1;
-        start = end;
     }
     Ok(())
 }
 
-fn insert_block(
-    tx: &rusqlite::Transaction<'_>,
-    mmsi: u32,
-    part: &[StoredPosition],
-    data: &[u8],
-) -> rusqlite::Result<i64> {
-    let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) = (i32::MAX, i32::MIN, i32::MAX, i32::MIN);
-    for p in part {
-        lat_min = lat_min.min(p.lat_e7);
-        lat_max = lat_max.max(p.lat_e7);
-        lon_min = lon_min.min(p.lon_e7);
-        lon_max = lon_max.max(p.lon_e7);
-    }
-    let (t_min, t_max) = (part[0].time_ms, part[part.len() - 1].time_ms);
+fn insert_block(tx: &rusqlite::Transaction<'_>, mmsi: u32, m: &BlockMeta, data: &[u8]) -> rusqlite::Result<i64> {
     let deg = |v: i32| v as f64 / 1e7;
     let mut st = tx.prepare_cached(
         "INSERT INTO position_blocks (mmsi, t_min, t_max, n, lat_min, lat_max, lon_min, lon_max, data)
@@ -677,18 +756,18 @@ fn insert_block(
     )?;
     st.execute(params![
         mmsi,
-        t_min,
-        t_max,
-        part.len() as i64,
-        deg(lat_min),
-        deg(lat_max),
-        deg(lon_min),
-        deg(lon_max),
+        m.t_min,
+        m.t_max,
+        m.n as i64,
+        deg(m.lat_min),
+        deg(m.lat_max),
+        deg(m.lon_min),
+        deg(m.lon_max),
         data
     ])?;
     let id = tx.last_insert_rowid();
     // Small blocks are found through `position_blocks_small` (schema version 3).
-    if (part.len() as u32) < SMALL_BLOCK {
+    if m.n < SMALL_BLOCK {
         return Ok(id);
     }
     let mut rt = tx.prepare_cached(
@@ -696,12 +775,12 @@ fn insert_block(
     )?;
     rt.execute(params![
         id,
-        t_min.div_euclid(1000) as f64,
-        (t_max + 999).div_euclid(1000) as f64,
-        deg(lon_min),
-        deg(lon_max),
-        deg(lat_min),
-        deg(lat_max)
+        m.t_min.div_euclid(1000) as f64,
+        (m.t_max + 999).div_euclid(1000) as f64,
+        deg(m.lon_min),
+        deg(m.lon_max),
+        deg(m.lat_min),
+        deg(m.lat_max)
     ])?;
     Ok(id)
 }
@@ -882,6 +961,75 @@ mod tests {
             for (reference, want) in expected {
                 proptest::prop_assert_eq!(read_back.get(&reference), Some(&want));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Whatever the order positions arrive in and wherever the commits fall,
+        /// every position reads back, each block within its limits and its index
+        /// row true to its positions, and each vessel's latest row its last report.
+        #[test]
+        fn every_position_reads_back_from_blocks_true_to_their_index(
+            arrivals in proptest::collection::vec((0u32..6, 0i64..100, 0u8..40, proptest::prelude::any::<bool>()), 1..3000),
+            long_gaps in proptest::prelude::any::<bool>(),
+            commit_stride in proptest::sample::select(vec![7usize, 1009, usize::MAX]),
+        ) {
+            let (dir, mut store, _) = fresh_store(&format!("prop{}", arrivals.len()));
+            let mut w = store.writer().unwrap();
+            let mut clock = [0i64; 4];
+            let mut want: Vec<Vec<(i64, u32)>> = vec![Vec::new(); 4];
+            for (line, &(vessel, step, back, commit)) in arrivals.iter().enumerate() {
+                // Vessel 1 has two thirds of the reports: more than a block's worth.
+                let mmsi = vessel.saturating_sub(3).max(1);
+                let v = mmsi as usize;
+                // Mostly forward; sometimes earlier than the vessel's last report; with
+                // long gaps, blocks reach their longest span.
+                let step_ms = if long_gaps { step * 3_600_000 } else { step * 1000 };
+                clock[v] += step_ms;
+                let t = if back == 0 { clock[v] - 50_000 } else { clock[v] };
+                let mut p = position(mmsi, t, line as u32);
+                p.lat_e7 += (back as i32 - 20) * 1000;
+                w.position(p);
+                want[v].push((t, line as u32));
+                // Some commits hold more than a block of one vessel.
+                if commit && line % commit_stride == 0 {
+                    w.commit().unwrap();
+                }
+            }
+            w.commit().unwrap();
+            drop(w);
+            for v in 1..4u32 {
+                let got = store.track(v, i64::MIN, i64::MAX).unwrap();
+                proptest::prop_assert!(got.is_sorted_by_key(|p| p.time_ms));
+                let mut got: Vec<(i64, u32)> = got.iter().map(|p| (p.time_ms, p.provenance.line)).collect();
+                got.sort_unstable();
+                want[v as usize].sort_unstable();
+                proptest::prop_assert_eq!(&got, &want[v as usize]);
+            }
+            let mut st = store.conn.prepare("SELECT mmsi, t_min, t_max, n, lat_min, lat_max, lon_min, lon_max, data FROM position_blocks").unwrap();
+            let mut rows = st.query([]).unwrap();
+            while let Some(r) = rows.next().unwrap() {
+                let (mmsi, t_min, t_max, n): (u32, i64, i64, u32) = (r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap(), r.get(3).unwrap());
+                let mut ps = Vec::new();
+                block::decode(mmsi, t_min, r.get_ref(8).unwrap().as_blob().unwrap(), &mut ps).unwrap();
+                let m = BlockMeta::of(&ps);
+                proptest::prop_assert!(ps.is_sorted_by_key(|p| p.time_ms));
+                proptest::prop_assert!(ps.len() <= BLOCK_MAX_POSITIONS && t_max - t_min <= BLOCK_MAX_SPAN_MS);
+                proptest::prop_assert_eq!((m.n, m.t_min, m.t_max), (n, t_min, t_max));
+                let deg = |v: i32| v as f64 / 1e7;
+                let bbox: (f64, f64, f64, f64) = (r.get(4).unwrap(), r.get(5).unwrap(), r.get(6).unwrap(), r.get(7).unwrap());
+                proptest::prop_assert_eq!(bbox, (deg(m.lat_min), deg(m.lat_max), deg(m.lon_min), deg(m.lon_max)));
+            }
+            drop(rows);
+            drop(st);
+            for l in store.latest(None).unwrap() {
+                let last = want[l.mmsi as usize].iter().map(|&(t, _)| t).max();
+                proptest::prop_assert_eq!(Some(l.time_ms), last);
+            }
+            drop(store);
+            std::fs::remove_dir_all(&dir).ok();
         }
     }
 
