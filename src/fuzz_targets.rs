@@ -22,6 +22,7 @@ pub fn gpsd_json(data: &[u8]) {
             received: None,
             station: StationId::default(),
             payload_bits: 0,
+            payload_hash: 0,
         },
     };
     for scaled in [false, true] {

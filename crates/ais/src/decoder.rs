@@ -119,6 +119,9 @@ pub struct Meta {
     pub station: StationId,
     /// Payload length in bits.
     pub payload_bits: u16,
+    /// A hash of the payload's bits: equal for the same message heard twice
+    /// (several receivers, or a feed's repeat). See [`crate::bits::PayloadBuf::content_hash`].
+    pub payload_hash: u64,
 }
 
 /// One decoded message.
@@ -374,6 +377,7 @@ impl Decoder {
                 received: None,
                 station: StationId::default(),
                 payload_bits: 0,
+                payload_hash: 0,
             },
         };
         Decoder {
@@ -516,6 +520,7 @@ impl Decoder {
             received,
             station,
             payload_bits: 0,
+            payload_hash: 0,
         };
 
         if sentence.fragment_count == 1 {
@@ -532,6 +537,7 @@ impl Decoder {
     fn decode_payload(&mut self, mut meta: Meta, mut repairs: Repairs) -> Result<bool, DecodeError> {
         let bits = self.payload.bits();
         meta.payload_bits = bits.len().min(u16::MAX as usize) as u16;
+        meta.payload_hash = self.payload.content_hash();
         let more = Message::decode_into(bits, self.opts.strict, &mut self.last.message)
             .map_err(|e| DecodeError { kind: ErrorKind::Message(e), offset: None })?;
         repairs.insert(more);

@@ -224,9 +224,7 @@ impl Normaliser {
                 match d.feed(line) {
                     Ok(Some(decoded)) => {
                         self.stats.messages += 1;
-                        let mut h = FxHasher::default();
-                        decoded.message.hash(&mut h);
-                        let key = h.finish();
+                        let key = decoded.meta.payload_hash;
                         self.buf.clear();
                         observe(decoded, arrival_ms, &mut self.buf);
                         self.push_observations(key, out);
