@@ -443,7 +443,8 @@ impl Decoder {
         if let Some((sentence, after)) = parse_plain_sentence(trimmed) {
             return self.sentence(line, None, &TagBlock::default(), &sentence, &parse_trailer(after));
         }
-        if let Some((tag, sentence, after)) = parse_tagged_sentence(trimmed) {
+        let mut tag = TagBlock::default();
+        if let Some((sentence, after)) = parse_tagged_sentence(trimmed, &mut tag) {
             return self.sentence(line, None, &tag, &sentence, &parse_trailer(after));
         }
         let parsed =

@@ -13,11 +13,12 @@ pub fn sentences(data: &[u8]) {
             let parsed = nmea::parse_line(line);
             // The decoder's one-pass forms must read a line as parse_line does.
             let trimmed = nmea::trim_line_end(line);
+            let mut tag = nmea::TagBlock::default();
             let fast = match nmea::parse_plain_sentence(trimmed) {
-                Some((sentence, after)) => Some((nmea::TagBlock::default(), sentence, after)),
-                None => nmea::parse_tagged_sentence(trimmed),
+                Some(plain) => Some(plain),
+                None => nmea::parse_tagged_sentence(trimmed, &mut tag),
             };
-            if let Some((tag, sentence, after)) = fast {
+            if let Some((sentence, after)) = fast {
                 let trailer = nmea::parse_trailer(after);
                 let expected = nmea::Line::Ais { prefix_time_ms: None, tag, sentence, trailer };
                 assert_eq!(parsed, Ok(expected), "a one-pass form read a line differently");

@@ -668,17 +668,18 @@ pub fn parse_plain_sentence(line: &[u8]) -> Option<(Sentence<'_>, &[u8])> {
 /// The common tagged line — one tag block, then a plain sentence
 /// (`\\s:...,c:...*hh\\!AIVDM,...`) — without [`parse_line`]'s search for
 /// prefixes and further blocks. `None` defers to [`parse_line`]; the line's end
-/// should be trimmed ([`trim_line_end`]) as [`parse_line`] does.
+/// should be trimmed ([`trim_line_end`]) as [`parse_line`] does. The tag block
+/// is read into `tag` (which should start as `TagBlock::default()`) rather than
+/// returned: a hundred bytes copied per line are worth avoiding here.
 #[inline]
-pub fn parse_tagged_sentence(line: &[u8]) -> Option<(TagBlock<'_>, Sentence<'_>, &[u8])> {
+pub fn parse_tagged_sentence<'a>(line: &'a [u8], tag: &mut TagBlock<'a>) -> Option<(Sentence<'a>, &'a [u8])> {
     if line.first() != Some(&b'\\') {
         return None;
     }
     let close = find_byte(line, 1, b'\\')?;
     let (sentence, after) = parse_plain_sentence(&line[close + 1..])?;
-    let mut tag = TagBlock::default();
-    parse_tag_block(&line[1..close], &mut tag);
-    Some((tag, sentence, after))
+    parse_tag_block(&line[1..close], tag);
+    Some((sentence, after))
 }
 
 /// Reads receiver metadata that follows a sentence's checksum.
