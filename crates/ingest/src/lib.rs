@@ -71,7 +71,8 @@ impl Format {
 pub struct Parsed {
     /// The observation.
     pub obs: Observation,
-    /// Equal for the same report heard twice (same message content, or same archive row).
+    /// Equal for the same report heard twice: the same payload bits (see
+    /// `sealane_ais::Meta::payload_hash`), or the same archive row.
     pub key: u64,
 }
 
