@@ -208,7 +208,6 @@ struct Reader {
     rejects: Vec<&'static str>,
     live: Option<LiveHook>,
     lines_read: Option<Arc<std::sync::atomic::AtomicU64>>,
-    parsed: Vec<sealane_ingest::Parsed>,
     global_line: u64,
     lines_in_batch: usize,
     bytes: u64,
@@ -244,8 +243,9 @@ impl Reader {
                 return false;
             }
         }
-        self.parsed.clear();
-        match n.line(bytes, arrival_ms, &mut self.parsed) {
+        let origin = Origin { source, chunk, index, line: self.global_line };
+        let records = &mut self.records;
+        match n.line_with(bytes, arrival_ms, |p| records.push(Record { obs: p.obs, key: p.key, origin })) {
             Ok(()) => {}
             Err(r) => {
                 if self.live.is_some() {
@@ -258,10 +258,6 @@ impl Reader {
                 }
                 self.shown_rejects += 1;
             }
-        }
-        let origin = Origin { source, chunk, index, line: self.global_line };
-        for p in self.parsed.drain(..) {
-            self.records.push(Record { obs: p.obs, key: p.key, origin });
         }
         self.lines_in_batch += 1;
         if self.lines_in_batch >= BATCH_LINES {
@@ -317,7 +313,6 @@ fn read_inputs(
         rejects: Vec::new(),
         live: cfg.live.clone(),
         lines_read: cfg.lines_read.clone(),
-        parsed: Vec::new(),
         global_line: 0,
         lines_in_batch: 0,
         bytes: 0,

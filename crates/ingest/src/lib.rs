@@ -184,6 +184,12 @@ impl Normaliser {
     /// Reads one line (without its terminator). `arrival_ms` is used as the time of
     /// records whose input carries none, and marked as such.
     pub fn line(&mut self, line: &[u8], arrival_ms: i64, out: &mut Vec<Parsed>) -> Result<(), Reject> {
+        self.line_with(line, arrival_ms, |p| out.push(p))
+    }
+
+    /// [`Normaliser::line`], handing each observation to `emit` as it is made
+    /// (a reader that wraps them in records of its own saves a copy of each).
+    pub fn line_with(&mut self, line: &[u8], arrival_ms: i64, mut emit: impl FnMut(Parsed)) -> Result<(), Reject> {
         self.stats.lines += 1;
         if let Kind::Undecided { seen } = &mut self.kind {
             let text = String::from_utf8_lossy(line);
@@ -228,7 +234,7 @@ impl Normaliser {
                         let key = decoded.meta.payload_hash;
                         self.buf.clear();
                         observe(decoded, arrival_ms, &mut self.buf);
-                        self.push_observations(key, out);
+                        self.push_observations(key, &mut emit);
                         Ok(())
                     }
                     Ok(None) => {
@@ -258,7 +264,7 @@ impl Normaliser {
                         let mut h = FxHasher::default();
                         text.trim().hash(&mut h);
                         let key = h.finish();
-                        self.push_observations(key, out);
+                        self.push_observations(key, &mut emit);
                         Ok(())
                     }
                     Err(e) => self.reject(Reject { reason: e.reason(), detail: format!("{e:?}"), offset: None }),
@@ -268,7 +274,7 @@ impl Normaliser {
         }
     }
 
-    fn push_observations(&mut self, key: u64, out: &mut Vec<Parsed>) {
+    fn push_observations(&mut self, key: u64, emit: &mut impl FnMut(Parsed)) {
         if self.buf.is_empty() {
             self.stats.without_observation += 1;
         }
@@ -278,7 +284,7 @@ impl Normaliser {
                 Observation::Identity(_) => self.stats.identities += 1,
             }
             // A message can carry a position and an identity: their keys differ.
-            out.push(Parsed { obs, key: key.wrapping_add(k as u64) });
+            emit(Parsed { obs, key: key.wrapping_add(k as u64) });
         }
     }
 
