@@ -108,6 +108,9 @@ pub struct RawChunkBuilder {
     staged_separators: usize,
     /// zstd's error in the open chunk, if any.
     failed: Option<&'static str>,
+    /// Compressed size of the last chunk closed: the next one's output starts
+    /// with room for about as much, instead of growing (and copying) by doubling.
+    last_compressed: usize,
 }
 
 impl std::fmt::Debug for RawChunkBuilder {
@@ -141,6 +144,7 @@ impl RawChunkBuilder {
             staged_starts: Vec::new(),
             staged_separators: 0,
             failed: None,
+            last_compressed: 0,
         }
     }
 
@@ -170,7 +174,7 @@ impl RawChunkBuilder {
                 first_line: line_no,
                 lines: 0,
                 raw_bytes: 0,
-                data: Vec::new(),
+                data: Vec::with_capacity(self.last_compressed + self.last_compressed / 8),
             });
         }
         let c = self.current.as_mut().expect("chunk just opened");
@@ -244,7 +248,12 @@ impl RawChunkBuilder {
             if end { zstd_sys::ZSTD_EndDirective::ZSTD_e_end } else { zstd_sys::ZSTD_EndDirective::ZSTD_e_continue };
         let mut input = InBuffer::around(&self.staged);
         loop {
-            c.data.reserve(CCtx::out_size());
+            // zstd writes into whatever room there is (and holds the rest for the next
+            // call): ask for more only when little is left, so that a chunk given its
+            // room up front (`last_compressed`) is not grown anyway.
+            if c.data.capacity() - c.data.len() < 4096 {
+                c.data.reserve(CCtx::out_size());
+            }
             let pos = c.data.len();
             let mut out = OutBuffer::around_pos(&mut c.data, pos);
             match z.compress_stream2(&mut out, &mut input, directive) {
@@ -271,6 +280,7 @@ impl RawChunkBuilder {
         self.current.as_ref()?;
         self.compress_staged(true);
         let c = self.current.take()?;
+        self.last_compressed = c.data.len();
         Some(SealedChunk {
             id: c.id,
             source: c.source,
@@ -896,6 +906,23 @@ mod tests {
         }
         drop(store);
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_chunk_starts_with_room_for_what_the_last_one_compressed_to() {
+        use zstd::zstd_safe::CCtx;
+        let mut builder = RawChunkBuilder::with_max_lines(1, 30_000);
+        let mut sealed = Vec::new();
+        for k in 0..60_000u64 {
+            let line = format!("!AIVDM,1,1,,A,{:x},0*00", k.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            sealed.extend(builder.line(1, "a", k, line.as_bytes()).1);
+        }
+        sealed.extend(builder.seal());
+        let [first, second] = &sealed[..] else { panic!("{} chunks", sealed.len()) };
+        assert!(first.data.len() > CCtx::out_size(), "{} bytes", first.data.len());
+        // Allocated once, with room for what the first compressed to and an eighth more, and never grown.
+        assert!(second.data.len() < first.data.len() + first.data.len() / 8 - 4096);
+        assert_eq!(second.data.capacity(), first.data.len() + first.data.len() / 8);
     }
 
     #[test]
