@@ -471,7 +471,8 @@ impl<'s> Writer<'s> {
         let mut pending = std::mem::take(&mut self.pending);
         pending.sort_unstable_by_key(|t| t.mmsi);
         let mut merged: Vec<StoredPosition> = Vec::new();
-        let mut merged_track = PendingTrack::new(0);
+        // Blocks of positions sorted at commit (merges, and vessels with a position out of order).
+        let mut sorted_track = PendingTrack::new(0);
         // Vessels first seen together reach MERGE_AT together: cap the merges of one
         // commit (at twice the steady rate) so that they spread over the next commits
         // instead of making every MERGE_AT-th commit of a live feed many times longer.
@@ -538,17 +539,11 @@ impl<'s> Writer<'s> {
                     delete.execute([id]).map_err(|e| sqlite(path, e))?;
                 }
                 merged.sort_by_key(|p| p.time_ms);
-                merged_track.reset(mmsi);
-                for p in &merged {
-                    merged_track.append(p);
-                }
-                write_blocks(&tx, &merged_track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
+                sorted_track.refill(mmsi, &merged);
+                write_blocks(&tx, &sorted_track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             } else if !track.unordered.is_empty() {
-                merged_track.reset(mmsi);
-                for p in &track.unordered {
-                    merged_track.append(p);
-                }
-                write_blocks(&tx, &merged_track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
+                sorted_track.refill(mmsi, &track.unordered);
+                write_blocks(&tx, &sorted_track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             } else {
                 write_blocks(&tx, track, &mut buf, small, &mut report).map_err(|e| sqlite(path, e))?;
             }
@@ -705,6 +700,14 @@ impl PendingTrack {
             }
         } else {
             self.unordered.push(p);
+        }
+    }
+
+    /// Empties the track for `mmsi` and builds its blocks from `positions`, sorted by time.
+    fn refill(&mut self, mmsi: u32, positions: &[StoredPosition]) {
+        self.reset(mmsi);
+        for p in positions {
+            self.append(p);
         }
     }
 
