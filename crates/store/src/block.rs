@@ -333,17 +333,6 @@ impl Deltas {
     }
 }
 
-/// Encodes positions of one vessel, sorted by time, into a block. Returns the bytes.
-/// `t_base` must be the first position's time (stored with the block).
-pub fn encode(positions: &[StoredPosition], out: &mut Vec<u8>) {
-    out.push(VERSION);
-    put_varint(out, positions.len() as u64);
-    let mut d = Deltas::at(positions.first().map_or(0, |p| p.time_ms));
-    for p in positions {
-        d.put(p, out);
-    }
-}
-
 /// What the index keeps of a block: its size, time range and bounding box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockMeta {
@@ -388,8 +377,9 @@ impl BlockMeta {
         self.lon_max = self.lon_max.max(p.lon_e7);
     }
 
-    /// The meta of a block of these time-ordered positions.
-    pub fn of(positions: &[StoredPosition]) -> BlockMeta {
+    /// The meta of a block of these time-ordered positions (the tests' reference).
+    #[cfg(test)]
+    pub(crate) fn of(positions: &[StoredPosition]) -> BlockMeta {
         let mut m = BlockMeta::EMPTY;
         for p in positions {
             m.add(p);
@@ -398,9 +388,9 @@ impl BlockMeta {
     }
 }
 
-/// A block encoded position by position as they arrive, in time order: the
-/// same bytes [`encode`] gives for the positions at once, without holding
-/// them (a position takes 10-20 bytes here, 80 as a [`StoredPosition`]).
+/// A vessel's block, encoded position by position as they arrive in time
+/// order (the writer's pending positions take 10-20 bytes each here, 80 as
+/// [`StoredPosition`]s). [`decode`] reads what [`BlockBuilder::write`] writes.
 #[derive(Debug, Clone)]
 pub struct BlockBuilder {
     body: Vec<u8>,
@@ -431,7 +421,7 @@ impl BlockBuilder {
         self.meta
     }
 
-    /// Writes the block (as [`encode`] would) to `out`.
+    /// Writes the block to `out`: the version, the number of positions, their bytes.
     pub fn write(&self, out: &mut Vec<u8>) {
         out.reserve(self.body.len() + 11);
         out.push(VERSION);
@@ -563,17 +553,21 @@ mod tests {
         #[test]
         fn blocks_round_trip(mut ps in proptest::collection::vec(arb_position(), 1..50)) {
             ps.sort_by_key(|p| p.time_ms);
+            let mut b = BlockBuilder::default();
+            for p in &ps {
+                b.push(p);
+            }
             let mut buf = Vec::new();
-            encode(&ps, &mut buf);
+            b.write(&mut buf);
             let mut back = Vec::new();
             decode(1, ps[0].time_ms, &buf, &mut back).unwrap();
             prop_assert_eq!(back, ps);
         }
 
-        /// Built position by position, a block has the bytes and the meta it has
-        /// built at once, also when the builder is reused.
+        /// A builder reused after `clear` builds what a fresh one does, and keeps
+        /// the block's count, time range and box.
         #[test]
-        fn a_block_built_as_positions_arrive_is_the_block_encoded_at_once(
+        fn a_reused_builder_builds_what_a_fresh_one_does(
             mut first in proptest::collection::vec(arb_position(), 0..20),
             mut second in proptest::collection::vec(arb_position(), 1..50),
         ) {
@@ -587,10 +581,14 @@ mod tests {
             for p in &second {
                 b.push(p);
             }
-            let (mut built, mut encoded) = (Vec::new(), Vec::new());
-            b.write(&mut built);
-            encode(&second, &mut encoded);
-            prop_assert_eq!(built, encoded);
+            let mut fresh = BlockBuilder::default();
+            for p in &second {
+                fresh.push(p);
+            }
+            let (mut reused, mut once) = (Vec::new(), Vec::new());
+            b.write(&mut reused);
+            fresh.write(&mut once);
+            prop_assert_eq!(reused, once);
             let m = b.meta();
             prop_assert_eq!(m, BlockMeta::of(&second));
             prop_assert_eq!((m.n as usize, m.t_min, m.t_max), (second.len(), second[0].time_ms, second[second.len() - 1].time_ms));
